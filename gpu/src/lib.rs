@@ -1,0 +1,2 @@
+//! bulwark's GPU multi-scalar multiplication (wgpu / WGSL). It knows curve points and scalars,
+//! nothing of circuits or proofs.

@@ -1,0 +1,1 @@
+//! bulwark's gRPC protocol (`bulwark.prover.v1`).

@@ -1,0 +1,1 @@
+//! bulwark's prover: keys, setup, proving, verification and serialization over BN254.

@@ -1,0 +1,1 @@
+//! bulwark's gRPC prover service and the `bulwark` command-line tool.
