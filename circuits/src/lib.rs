@@ -6,3 +6,4 @@
 
 /// The BN254 scalar field: every circuit value lives here.
 pub use ark_bn254::Fr;
+pub mod poseidon;
