@@ -6,3 +6,5 @@
 
 /// The BN254 scalar field: every circuit value lives here.
 pub use ark_bn254::Fr;
+
+pub mod babyjubjub;
