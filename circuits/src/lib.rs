@@ -8,3 +8,4 @@
 pub use ark_bn254::Fr;
 
 pub mod babyjubjub;
+pub mod eddsa;

@@ -137,11 +137,6 @@ impl Point {
         acc
     }
 
-    /// `k·self` for a field element `k` read as its canonical integer.
-    pub fn mul_fr(&self, k: &Fr) -> Self {
-        self.mul(&BigUint::from(k.into_bigint()))
-    }
-
     /// Whether `8·self` is the identity, i.e. the point lies in the small torsion subgroup.
     pub fn is_small_order(&self) -> bool {
         self.double().double().double().is_identity()

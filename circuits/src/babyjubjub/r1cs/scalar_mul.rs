@@ -13,7 +13,6 @@ use ark_ff::Field;
 use ark_r1cs_std::{alloc::AllocVar, boolean::Boolean, fields::FieldVar, fields::fp::FpVar};
 use ark_r1cs_std::GR1CSVar;
 use ark_relations::gr1cs::SynthesisError;
-use num_bigint::BigUint;
 
 use super::MontVar;
 use crate::Fr;
@@ -130,6 +129,7 @@ mod tests {
     use crate::babyjubjub::r1cs::PointVar;
     use ark_r1cs_std::eq::EqGadget;
     use ark_relations::gr1cs::ConstraintSystem;
+    use num_bigint::BigUint;
     use rand::{Rng, SeedableRng};
 
     fn bits_of(cs: &ark_relations::gr1cs::ConstraintSystemRef<Fr>, k: &BigUint, n: u64) -> Vec<Boolean<Fr>> {
