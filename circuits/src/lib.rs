@@ -9,3 +9,4 @@ pub use ark_bn254::Fr;
 
 pub mod babyjubjub;
 pub mod eddsa;
+pub mod poseidon;
