@@ -61,7 +61,7 @@ export async function eddsaVectors() {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const out = new URL("../tests/fixtures/eddsa_circomlibjs.json", import.meta.url);
-    writeFileSync(out, JSON.stringify(await eddsaVectors(), null, 2) + "\n");
+    writeFileSync(out, JSON.stringify(await eddsaVectors(), null, 1) + "\n");
     console.log(`wrote ${fileURLToPath(out)}`);
     process.exit(0);
 }

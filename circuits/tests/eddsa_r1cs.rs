@@ -1,6 +1,8 @@
 //! The EdDSA-Poseidon verifier gadget: honest signatures satisfy it within circomlib's
 //! constraint budget, and every kind of tampering leaves the system unsatisfied.
 
+mod common;
+
 use ark_ff::{AdditiveGroup, Field, PrimeField};
 use ark_r1cs_std::{alloc::AllocVar, fields::fp::FpVar};
 use ark_relations::gr1cs::{ConstraintSystem, ConstraintSystemRef};
@@ -50,6 +52,13 @@ fn verifier_constraint_count() {
     let n = cs.num_constraints();
     eprintln!("EdDSA-Poseidon verifier: {n} constraints (circomlib --O2: {CIRCOMLIB_CONSTRAINTS})");
     assert!(n <= CIRCOMLIB_CONSTRAINTS, "{n} constraints exceed circomlib's {CIRCOMLIB_CONSTRAINTS}");
+}
+
+#[test]
+fn every_witness_variable_is_bound() {
+    let (a, msg, sig) = honest(6);
+    let checked = common::assert_every_witness_is_bound(&synthesize(a, msg, sig));
+    assert!(checked > 3_000, "only {checked} witnesses");
 }
 
 #[test]

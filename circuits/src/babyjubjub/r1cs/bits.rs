@@ -41,7 +41,9 @@ pub(crate) fn enforce_le_constant(
     bits: &[Boolean<Fr>],
     bound: &BigUint,
 ) -> Result<(), SynthesisError> {
-    let Some(lowest_zero) = (0..bits.len() as u64).find(|&i| !bound.bit(i)) else {
+    let len = bits.len() as u64;
+    let Some(lowest_zero) = (0..len).find(|&i| !bound.bit(i)).filter(|_| bound.bits() <= len)
+    else {
         return Ok(()); // bound ≥ 2^len − 1: every bit pattern is allowed
     };
     // `None` stands for the constant 1 (no bits seen yet).
@@ -65,4 +67,35 @@ pub(crate) fn enforce_le_constant(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ark_relations::gr1cs::ConstraintSystem;
+
+    #[test]
+    fn le_constant_agrees_with_integer_comparison_exhaustively() {
+        for bound in 0u32..40 {
+            for x in 0u32..32 {
+                let cs = ConstraintSystem::<Fr>::new_ref();
+                let bits = (0..5)
+                    .map(|i| Boolean::new_witness(cs.clone(), || Ok((x >> i) & 1 == 1)))
+                    .collect::<Result<Vec<_>, _>>()
+                    .expect("alloc");
+                enforce_le_constant(&bits, &BigUint::from(bound)).expect("synthesis");
+                assert_eq!(cs.is_satisfied().expect("assigned"), x <= bound, "{x} ≤ {bound}");
+            }
+        }
+    }
+
+    #[test]
+    fn to_bits_le_rejects_values_that_do_not_fit() {
+        for (value, fits) in [(255u64, true), (256, false)] {
+            let cs = ConstraintSystem::<Fr>::new_ref();
+            let x = FpVar::new_witness(cs.clone(), || Ok(Fr::from(value))).expect("alloc");
+            to_bits_le(&x, 8).expect("synthesis");
+            assert_eq!(cs.is_satisfied().expect("assigned"), fits, "{value} in 8 bits");
+        }
+    }
 }
