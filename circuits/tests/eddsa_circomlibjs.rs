@@ -19,13 +19,23 @@ fn js_dir() -> PathBuf {
 
 /// Whether node and circomlibjs are available; panics under `CI=true` when they are not.
 fn node_available(test: &str) -> bool {
-    let node_ok = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    let node_ok = Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
     let modules_ok = js_dir().join("node_modules/circomlibjs").is_dir();
     if node_ok && modules_ok {
         return true;
     }
-    let why = if node_ok { "circuits/js/node_modules is missing (run `npm ci` there)" } else { "`node` is not on PATH" };
-    assert!(std::env::var("CI").as_deref() != Ok("true"), "{test}: {why}; required when CI=true");
+    let why = if node_ok {
+        "circuits/js/node_modules is missing (run `npm ci` there)"
+    } else {
+        "`node` is not on PATH"
+    };
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{test}: {why}; required when CI=true"
+    );
     eprintln!("SKIPPED {test}: {why}");
     false
 }
@@ -44,7 +54,8 @@ fn vector(key: &[u8; 32], msg: Fr, sig: &Signature) -> serde_json::Value {
 /// Writes `vectors` to a temporary file and runs the circomlibjs verifier on it.
 fn run_verifier(name: &str, vectors: Vec<serde_json::Value>) -> std::process::Output {
     let path = std::env::temp_dir().join(format!("bulwark-{name}-{}.json", std::process::id()));
-    let text = serde_json::to_string_pretty(&serde_json::json!({ "vectors": vectors })).expect("json");
+    let text =
+        serde_json::to_string_pretty(&serde_json::json!({ "vectors": vectors })).expect("json");
     std::fs::write(&path, text).expect("write temp fixture");
     let out = Command::new("node")
         .arg(js_dir().join("verify_eddsa.mjs"))
@@ -76,7 +87,10 @@ fn circomlibjs_accepts_and_reproduces_our_signatures() {
     if !node_available("circomlibjs_accepts_and_reproduces_our_signatures") {
         return;
     }
-    let vectors = our_signatures().iter().map(|(k, m, s)| vector(k, *m, s)).collect();
+    let vectors = our_signatures()
+        .iter()
+        .map(|(k, m, s)| vector(k, *m, s))
+        .collect();
     let out = run_verifier("eddsa-ours", vectors);
     assert!(
         out.status.success(),
@@ -91,11 +105,19 @@ fn circomlibjs_cross_check_catches_a_tampered_signature() {
     if !node_available("circomlibjs_cross_check_catches_a_tampered_signature") {
         return;
     }
-    let mut vectors: Vec<_> = our_signatures().iter().map(|(k, m, s)| vector(k, *m, s)).collect();
+    let mut vectors: Vec<_> = our_signatures()
+        .iter()
+        .map(|(k, m, s)| vector(k, *m, s))
+        .collect();
     let (key, msg, mut sig) = our_signatures()[4];
     sig.s += Fr::ONE;
     vectors[4] = vector(&key, msg, &sig);
     let out = run_verifier("eddsa-tampered", vectors);
-    assert_eq!(out.status.code(), Some(1), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stderr).contains("4: verifyPoseidon rejected"));
 }

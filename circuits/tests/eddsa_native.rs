@@ -42,7 +42,10 @@ fn vectors() -> Vec<Vector> {
                 private_key,
                 public_key: point(&v["public_key"]),
                 msg: fr(&v["msg"]),
-                signature: Signature { r8: point(&v["signature"]["R8"]), s: fr(&v["signature"]["S"]) },
+                signature: Signature {
+                    r8: point(&v["signature"]["R8"]),
+                    s: fr(&v["signature"]["S"]),
+                },
             }
         })
         .collect()
@@ -58,9 +61,21 @@ fn keys_and_signatures_match_circomlibjs_byte_for_byte() {
     assert!(vectors.iter().any(|v| v.msg == Fr::ZERO));
     assert!(vectors.iter().any(|v| v.msg == -Fr::ONE));
     for (i, v) in vectors.iter().enumerate() {
-        assert_eq!(public_key(&v.private_key), v.public_key, "vector {i}: public key");
-        assert_eq!(sign_poseidon(&v.private_key, v.msg), v.signature, "vector {i}: signature");
-        assert_eq!(verify_poseidon(&v.public_key, v.msg, &v.signature), Ok(()), "vector {i}");
+        assert_eq!(
+            public_key(&v.private_key),
+            v.public_key,
+            "vector {i}: public key"
+        );
+        assert_eq!(
+            sign_poseidon(&v.private_key, v.msg),
+            v.signature,
+            "vector {i}: signature"
+        );
+        assert_eq!(
+            verify_poseidon(&v.public_key, v.msg, &v.signature),
+            Ok(()),
+            "vector {i}"
+        );
     }
 }
 
@@ -76,20 +91,39 @@ fn rejects_tampered_and_non_canonical_signatures() {
     assert_eq!(with(&|s| s.s += Fr::ONE), Err(EddsaError::EquationMismatch));
     assert_eq!(with(&|s| s.r8.x += Fr::ONE), Err(EddsaError::R8NotOnCurve));
     assert_eq!(with(&|s| s.r8.y += Fr::ONE), Err(EddsaError::R8NotOnCurve));
-    assert_eq!(with(&|s| s.r8 = s.r8.add(&base8())), Err(EddsaError::EquationMismatch));
-    assert_eq!(verify_poseidon(&a, msg + Fr::ONE, &sig), Err(EddsaError::EquationMismatch));
+    assert_eq!(
+        with(&|s| s.r8 = s.r8.add(&base8())),
+        Err(EddsaError::EquationMismatch)
+    );
+    assert_eq!(
+        verify_poseidon(&a, msg + Fr::ONE, &sig),
+        Err(EddsaError::EquationMismatch)
+    );
     let other = public_key(&[7u8; 32]);
-    assert_eq!(verify_poseidon(&other, msg, &sig), Err(EddsaError::EquationMismatch));
+    assert_eq!(
+        verify_poseidon(&other, msg, &sig),
+        Err(EddsaError::EquationMismatch)
+    );
     // S + k·l has the same residue, so the group equation still holds: only the canonical
     // check stands in the way.
     for k in [1u64, 2, 7] {
         let s = sig.s + l_fr() * Fr::from(k);
-        assert_eq!(with(&|x| x.s = s), Err(EddsaError::NonCanonicalS { s }), "S + {k}·l");
+        assert_eq!(
+            with(&|x| x.s = s),
+            Err(EddsaError::NonCanonicalS { s }),
+            "S + {k}·l"
+        );
     }
-    assert_eq!(with(&|s| s.s = l_fr()), Err(EddsaError::NonCanonicalS { s: l_fr() }));
+    assert_eq!(
+        with(&|s| s.s = l_fr()),
+        Err(EddsaError::NonCanonicalS { s: l_fr() })
+    );
     let mut off = a;
     off.x += Fr::ONE;
-    assert_eq!(verify_poseidon(&off, msg, &sig), Err(EddsaError::PublicKeyNotOnCurve));
+    assert_eq!(
+        verify_poseidon(&off, msg, &sig),
+        Err(EddsaError::PublicKeyNotOnCurve)
+    );
 }
 
 /// Small-order points: the identity, the point of order 2, and points of order 4 and 8.
@@ -102,11 +136,21 @@ fn small_order_points() -> Vec<Point> {
 fn rejects_small_order_keys_that_circomlibjs_would_accept() {
     // With 8·A = O the equation reads S·B8 = R8, so (r·B8, r) "signs" every message.
     let r = BigUint::from(123_456_789u64);
-    let sig = Signature { r8: base8().mul(&r), s: Fr::from(r.clone()) };
+    let sig = Signature {
+        r8: base8().mul(&r),
+        s: Fr::from(r.clone()),
+    };
     for a in small_order_points() {
         assert!(a.is_on_curve() && a.is_small_order());
-        assert_eq!(base8().mul(&r), sig.r8.add(&a.mul(&BigUint::from(8u8 * 13))), "forgery is real");
-        assert_eq!(verify_poseidon(&a, Fr::from(5u64), &sig), Err(EddsaError::PublicKeySmallOrder));
+        assert_eq!(
+            base8().mul(&r),
+            sig.r8.add(&a.mul(&BigUint::from(8u8 * 13))),
+            "forgery is real"
+        );
+        assert_eq!(
+            verify_poseidon(&a, Fr::from(5u64), &sig),
+            Err(EddsaError::PublicKeySmallOrder)
+        );
     }
 }
 
@@ -114,8 +158,14 @@ fn rejects_small_order_keys_that_circomlibjs_would_accept() {
 fn rejects_small_order_r8() {
     let v = &vectors()[0];
     for r8 in small_order_points() {
-        let sig = Signature { r8, s: v.signature.s };
-        assert_eq!(verify_poseidon(&v.public_key, v.msg, &sig), Err(EddsaError::R8SmallOrder));
+        let sig = Signature {
+            r8,
+            s: v.signature.s,
+        };
+        assert_eq!(
+            verify_poseidon(&v.public_key, v.msg, &sig),
+            Err(EddsaError::R8SmallOrder)
+        );
     }
 }
 

@@ -31,7 +31,9 @@ fn synthesize(a: Point, msg: Fr, sig: Signature) -> ConstraintSystemRef<Fr> {
 }
 
 fn accepts(a: Point, msg: Fr, sig: Signature) -> bool {
-    synthesize(a, msg, sig).is_satisfied().expect("witness assigned")
+    synthesize(a, msg, sig)
+        .is_satisfied()
+        .expect("witness assigned")
 }
 
 fn honest(seed: u8) -> (Point, Fr, Signature) {
@@ -51,7 +53,10 @@ fn verifier_constraint_count() {
     assert!(cs.is_satisfied().expect("assigned"));
     let n = cs.num_constraints();
     eprintln!("EdDSA-Poseidon verifier: {n} constraints (circomlib --O2: {CIRCOMLIB_CONSTRAINTS})");
-    assert!(n <= CIRCOMLIB_CONSTRAINTS, "{n} constraints exceed circomlib's {CIRCOMLIB_CONSTRAINTS}");
+    assert!(
+        n <= CIRCOMLIB_CONSTRAINTS,
+        "{n} constraints exceed circomlib's {CIRCOMLIB_CONSTRAINTS}"
+    );
 }
 
 #[test]
@@ -81,7 +86,10 @@ fn rejects_tampered_signature_fields() {
     assert!(!with(&|s| s.s += Fr::ONE), "tampered S");
     assert!(!with(&|s| s.r8.x += Fr::ONE), "tampered R8x");
     assert!(!with(&|s| s.r8.y += Fr::ONE), "tampered R8y");
-    assert!(!with(&|s| s.r8 = s.r8.add(&base8())), "R8 moved along the curve");
+    assert!(
+        !with(&|s| s.r8 = s.r8.add(&base8())),
+        "R8 moved along the curve"
+    );
     assert!(!accepts(a, msg + Fr::ONE, sig), "wrong message");
     assert!(!accepts(honest(3).0, msg, sig), "wrong public key");
     let mut off = a;
@@ -99,14 +107,20 @@ fn rejects_non_canonical_s() {
         assert!(!accepts(a, msg, Signature { s, ..sig }), "S + {k}·l");
     }
     assert!(!accepts(a, msg, Signature { s: l_fr(), ..sig }), "S = l");
-    assert!(!accepts(a, msg, Signature { s: -Fr::ONE, ..sig }), "S = p − 1");
+    assert!(
+        !accepts(a, msg, Signature { s: -Fr::ONE, ..sig }),
+        "S = p − 1"
+    );
 }
 
 #[test]
 fn rejects_small_order_public_keys() {
     // With 8·A = O, (r·B8, r) satisfies S·B8 = R8 + 8h·A for every message.
     let r = BigUint::from(987_654_321u64);
-    let sig = Signature { r8: base8().mul(&r), s: Fr::from(r) };
+    let sig = Signature {
+        r8: base8().mul(&r),
+        s: Fr::from(r),
+    };
     let t8 = generator().mul(subgroup_order());
     for a in [Point::IDENTITY, t8.double().double(), t8.double(), t8] {
         assert!(a.is_on_curve() && a.is_small_order());
@@ -119,7 +133,10 @@ fn rejects_identity_r8() {
     // R8 = O with S·B8 = 8h·A can be made by the key holder; circomlib would accept it.
     let key = [5u8; 32];
     let a = public_key(&key);
-    let sig = Signature { r8: Point::IDENTITY, s: Fr::ZERO };
+    let sig = Signature {
+        r8: Point::IDENTITY,
+        s: Fr::ZERO,
+    };
     assert!(!accepts(a, Fr::ONE, sig));
 }
 

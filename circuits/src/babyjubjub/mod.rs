@@ -55,12 +55,8 @@ pub struct Point {
 /// circomlib's `Base8`: the generator of the prime-order subgroup (eight times `Generator`).
 pub fn base8() -> Point {
     Point {
-        x: MontFp!(
-            "5299619240641551281634865583518297030282874472190772894086521144482721001553"
-        ),
-        y: MontFp!(
-            "16950150798460657717958625567821834550301663161624707787222815936182638968203"
-        ),
+        x: MontFp!("5299619240641551281634865583518297030282874472190772894086521144482721001553"),
+        y: MontFp!("16950150798460657717958625567821834550301663161624707787222815936182638968203"),
     }
 }
 
@@ -68,15 +64,16 @@ pub fn base8() -> Point {
 pub fn generator() -> Point {
     Point {
         x: MontFp!("995203441582195749578291179787384436505546430278305826713579947235728471134"),
-        y: MontFp!(
-            "5472060717959818805561601436314318772137091100104008585924551046643952123905"
-        ),
+        y: MontFp!("5472060717959818805561601436314318772137091100104008585924551046643952123905"),
     }
 }
 
 impl Point {
     /// The neutral element `(0, 1)`.
-    pub const IDENTITY: Point = Point { x: Fr::ZERO, y: Fr::ONE };
+    pub const IDENTITY: Point = Point {
+        x: Fr::ZERO,
+        y: Fr::ONE,
+    };
 
     /// Builds a point from its coordinates (no checks, see the type's docs).
     pub fn new(x: Fr, y: Fr) -> Self {
@@ -97,7 +94,10 @@ impl Point {
 
     /// The inverse `(−x, y)`.
     pub fn neg(&self) -> Self {
-        Self { x: -self.x, y: self.y }
+        Self {
+            x: -self.x,
+            y: self.y,
+        }
     }
 
     /// The group law (complete twisted Edwards addition, circomlibjs `addPoint`).
@@ -184,7 +184,10 @@ mod tests {
     fn small_order_points_are_detected() {
         let t8 = generator().mul(subgroup_order());
         assert!(t8.is_on_curve() && t8.is_small_order() && !t8.is_identity());
-        assert!(!t8.double().double().is_identity(), "l·G has order exactly 8");
+        assert!(
+            !t8.double().double().is_identity(),
+            "l·G has order exactly 8"
+        );
         assert!(Point::new(Fr::ZERO, -Fr::ONE).is_small_order());
     }
 

@@ -70,7 +70,10 @@ fn expand(private_key: &[u8; 32]) -> Expanded {
     low[31] |= 0x40;
     let mut nonce_seed = [0u8; 32];
     nonce_seed.copy_from_slice(&digest[32..]);
-    Expanded { scalar: BigUint::from_bytes_le(&low), nonce_seed }
+    Expanded {
+        scalar: BigUint::from_bytes_le(&low),
+        nonce_seed,
+    }
 }
 
 /// The public key of a 32-byte private key (circomlibjs `prv2pub`).
@@ -100,11 +103,18 @@ pub fn sign_poseidon(private_key: &[u8; 32], msg: Fr) -> Signature {
     let r8 = base8().mul(&r);
     let h = challenge(&r8, &public_key, msg);
     let s = (r + h * key.scalar) % subgroup_order();
-    Signature { r8, s: biguint_to_fr(&s) }
+    Signature {
+        r8,
+        s: biguint_to_fr(&s),
+    }
 }
 
 /// Verifies a signature on `msg` (circomlibjs `verifyPoseidon`, plus small-order rejection).
-pub fn verify_poseidon(public_key: &Point, msg: Fr, signature: &Signature) -> Result<(), EddsaError> {
+pub fn verify_poseidon(
+    public_key: &Point,
+    msg: Fr,
+    signature: &Signature,
+) -> Result<(), EddsaError> {
     if !public_key.is_on_curve() {
         return Err(EddsaError::PublicKeyNotOnCurve);
     }
@@ -125,5 +135,9 @@ pub fn verify_poseidon(public_key: &Point, msg: Fr, signature: &Signature) -> Re
     let h = challenge(r8, public_key, msg);
     let lhs = base8().mul(&s);
     let rhs = r8.add(&public_key.mul(&(h * 8u32)));
-    if lhs == rhs { Ok(()) } else { Err(EddsaError::EquationMismatch) }
+    if lhs == rhs {
+        Ok(())
+    } else {
+        Err(EddsaError::EquationMismatch)
+    }
 }

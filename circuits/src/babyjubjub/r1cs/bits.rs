@@ -15,11 +15,7 @@ use crate::Fr;
 pub(crate) fn to_bits_le(x: &FpVar<Fr>, n: usize) -> Result<Vec<Boolean<Fr>>, SynthesisError> {
     let value = x.value().map(|v| v.into_bigint().to_bits_le());
     let bits = (0..n)
-        .map(|i| {
-            Boolean::new_witness(x.cs(), || {
-                value.as_ref().map(|b| b[i]).map_err(|e| *e)
-            })
-        })
+        .map(|i| Boolean::new_witness(x.cs(), || value.as_ref().map(|b| b[i]).map_err(|e| *e)))
         .collect::<Result<Vec<_>, _>>()?;
     let mut packed = FpVar::zero();
     let mut power = Fr::from(1u64);
@@ -42,7 +38,9 @@ pub(crate) fn enforce_le_constant(
     bound: &BigUint,
 ) -> Result<(), SynthesisError> {
     let len = bits.len() as u64;
-    let Some(lowest_zero) = (0..len).find(|&i| !bound.bit(i)).filter(|_| bound.bits() <= len)
+    let Some(lowest_zero) = (0..len)
+        .find(|&i| !bound.bit(i))
+        .filter(|_| bound.bits() <= len)
     else {
         return Ok(()); // bound ≥ 2^len − 1: every bit pattern is allowed
     };
@@ -84,7 +82,11 @@ mod tests {
                     .collect::<Result<Vec<_>, _>>()
                     .expect("alloc");
                 enforce_le_constant(&bits, &BigUint::from(bound)).expect("synthesis");
-                assert_eq!(cs.is_satisfied().expect("assigned"), x <= bound, "{x} ≤ {bound}");
+                assert_eq!(
+                    cs.is_satisfied().expect("assigned"),
+                    x <= bound,
+                    "{x} ≤ {bound}"
+                );
             }
         }
     }
@@ -95,7 +97,11 @@ mod tests {
             let cs = ConstraintSystem::<Fr>::new_ref();
             let x = FpVar::new_witness(cs.clone(), || Ok(Fr::from(value))).expect("alloc");
             to_bits_le(&x, 8).expect("synthesis");
-            assert_eq!(cs.is_satisfied().expect("assigned"), fits, "{value} in 8 bits");
+            assert_eq!(
+                cs.is_satisfied().expect("assigned"),
+                fits,
+                "{value} in 8 bits"
+            );
         }
     }
 }

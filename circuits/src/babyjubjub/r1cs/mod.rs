@@ -11,8 +11,8 @@ pub(crate) mod bits;
 pub(crate) mod scalar_mul;
 
 use ark_ff::{AdditiveGroup, Field};
-use ark_r1cs_std::{alloc::AllocVar, alloc::AllocationMode, fields::fp::FpVar};
 use ark_r1cs_std::{GR1CSVar, fields::FieldVar};
+use ark_r1cs_std::{alloc::AllocVar, alloc::AllocationMode, fields::fp::FpVar};
 use ark_relations::gr1cs::{Namespace, SynthesisError};
 use std::borrow::Borrow;
 
@@ -66,8 +66,7 @@ impl PointVar {
         let gamma = &self.y * &other.x;
         let delta = (&self.y - &self.x * COEFF_A) * (&other.x + &other.y);
         let dtau = &beta * &gamma * COEFF_D;
-        sum.x
-            .mul_equals(&(&dtau + Fr::ONE), &(&beta + &gamma))?;
+        sum.x.mul_equals(&(&dtau + Fr::ONE), &(&beta + &gamma))?;
         sum.y
             .mul_equals(&(FpVar::one() - &dtau), &(delta + beta * COEFF_A - gamma))
     }
@@ -97,7 +96,10 @@ fn div(num: Fr, den: Fr) -> Fr {
 
 impl MontVar {
     pub(crate) fn constant(u: Fr, v: Fr) -> Self {
-        Self { u: FpVar::constant(u), v: FpVar::constant(v) }
+        Self {
+            u: FpVar::constant(u),
+            v: FpVar::constant(v),
+        }
     }
 
     /// The Montgomery image of an Edwards point `p` with `x ≠ 0` (3 constraints: the
@@ -106,7 +108,9 @@ impl MontVar {
     /// on the curve `y ≠ 1`, so `u` and `v` are unique.
     pub(crate) fn from_edwards(p: &PointVar) -> Result<Self, SynthesisError> {
         enforce_nonzero(&p.x)?;
-        let u = witness(&p.x, || Ok(div(Fr::ONE + p.y.value()?, Fr::ONE - p.y.value()?)))?;
+        let u = witness(&p.x, || {
+            Ok(div(Fr::ONE + p.y.value()?, Fr::ONE - p.y.value()?))
+        })?;
         u.mul_equals(&(FpVar::one() - &p.y), &(&p.y + Fr::ONE))?;
         let v = witness(&p.x, || Ok(div(u.value()?, p.x.value()?)))?;
         v.mul_equals(&p.x, &u)?;
@@ -119,7 +123,9 @@ impl MontVar {
     pub(crate) fn to_edwards(&self) -> Result<PointVar, SynthesisError> {
         let x = witness(&self.u, || Ok(div(self.u.value()?, self.v.value()?)))?;
         x.mul_equals(&self.v, &self.u)?;
-        let y = witness(&self.u, || Ok(div(self.u.value()? - Fr::ONE, self.u.value()? + Fr::ONE)))?;
+        let y = witness(&self.u, || {
+            Ok(div(self.u.value()? - Fr::ONE, self.u.value()? + Fr::ONE))
+        })?;
         y.mul_equals(&(&self.u + Fr::ONE), &(&self.u - Fr::ONE))?;
         Ok(PointVar { x, y })
     }

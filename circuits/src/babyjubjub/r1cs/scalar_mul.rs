@@ -10,8 +10,8 @@
 use std::sync::LazyLock;
 
 use ark_ff::Field;
-use ark_r1cs_std::{alloc::AllocVar, boolean::Boolean, fields::FieldVar, fields::fp::FpVar};
 use ark_r1cs_std::GR1CSVar;
+use ark_r1cs_std::{alloc::AllocVar, boolean::Boolean, fields::FieldVar, fields::fp::FpVar};
 use ark_relations::gr1cs::SynthesisError;
 
 use super::MontVar;
@@ -55,7 +55,10 @@ static B8_TABLE: LazyLock<FixedBaseTable> = LazyLock::new(|| {
     };
     let start = bases.iter().fold(offset(), |acc, b| acc.add(&b.neg()));
     let first = entries(&bases[0]).map(|e| montgomery(start.add(&e)));
-    let windows = bases[1..].iter().map(|b| entries(b).map(montgomery)).collect();
+    let windows = bases[1..]
+        .iter()
+        .map(|b| entries(b).map(montgomery))
+        .collect();
     FixedBaseTable { first, windows }
 });
 
@@ -72,11 +75,17 @@ fn select(bits: &[Boolean<Fr>], table: &[MontPoint; 4]) -> Result<MontVar, Synth
     let us = table.map(|p| p.0);
     let vs = table.map(|p| p.1);
     match bits.get(1) {
-        None => Ok(MontVar { u: pick(us, None), v: pick(vs, None) }),
+        None => Ok(MontVar {
+            u: pick(us, None),
+            v: pick(vs, None),
+        }),
         Some(b1) => {
             let b1 = FpVar::from(b1.clone());
             let b01 = &b0 * &b1;
-            Ok(MontVar { u: pick(us, Some((&b1, &b01))), v: pick(vs, Some((&b1, &b01))) })
+            Ok(MontVar {
+                u: pick(us, Some((&b1, &b01))),
+                v: pick(vs, Some((&b1, &b01))),
+            })
         }
     }
 }
@@ -110,14 +119,20 @@ pub(crate) fn fixed_base_b8(bits: &[Boolean<Fr>]) -> Result<MontVar, SynthesisEr
 /// leaves `T + 2k·Q`.
 pub(crate) fn variable_base(q: &MontVar, bits: &[Boolean<Fr>]) -> Result<MontVar, SynthesisError> {
     let t = montgomery(offset());
-    let neg_q = MontVar { u: q.u.clone(), v: q.v.negate()? };
+    let neg_q = MontVar {
+        u: q.u.clone(),
+        v: q.v.negate()?,
+    };
     let mut acc = MontVar::constant(t.0, t.1).add(&neg_q)?;
     let mut power = q.clone();
     for bit in bits {
         let sign = FpVar::from(bit.clone()).double()? - Fr::ONE;
         let v = FpVar::new_witness(power.v.cs(), || Ok(sign.value()? * power.v.value()?))?;
         sign.mul_equals(&power.v, &v)?;
-        acc = acc.add(&MontVar { u: power.u.clone(), v })?;
+        acc = acc.add(&MontVar {
+            u: power.u.clone(),
+            v,
+        })?;
         power = power.double()?;
     }
     acc.add(&power)
@@ -132,7 +147,11 @@ mod tests {
     use num_bigint::BigUint;
     use rand::{Rng, SeedableRng};
 
-    fn bits_of(cs: &ark_relations::gr1cs::ConstraintSystemRef<Fr>, k: &BigUint, n: u64) -> Vec<Boolean<Fr>> {
+    fn bits_of(
+        cs: &ark_relations::gr1cs::ConstraintSystemRef<Fr>,
+        k: &BigUint,
+        n: u64,
+    ) -> Vec<Boolean<Fr>> {
         (0..n)
             .map(|i| Boolean::new_witness(cs.clone(), || Ok(k.bit(i))).expect("witness"))
             .collect()
@@ -141,7 +160,12 @@ mod tests {
     #[test]
     fn fixed_base_matches_native() {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(1);
-        for k in [BigUint::from(0u8), BigUint::from(1u8), subgroup_order() - 1u8, BigUint::from(rng.r#gen::<u128>()) << 120u32] {
+        for k in [
+            BigUint::from(0u8),
+            BigUint::from(1u8),
+            subgroup_order() - 1u8,
+            BigUint::from(rng.r#gen::<u128>()) << 120u32,
+        ] {
             let cs = ConstraintSystem::<Fr>::new_ref();
             let bits = bits_of(&cs, &k, 251);
             let got = fixed_base_b8(&bits).expect("synthesis");
@@ -157,10 +181,19 @@ mod tests {
         let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(2);
         // A point outside the subgroup: its 4·A has a torsion component of order 2.
         let a = generator().mul(&BigUint::from(rng.r#gen::<u64>() | 1));
-        for k in [BigUint::from(0u8), BigUint::from(1u8), BigUint::from(rng.r#gen::<u128>()) << 126u32] {
+        for k in [
+            BigUint::from(0u8),
+            BigUint::from(1u8),
+            BigUint::from(rng.r#gen::<u128>()) << 126u32,
+        ] {
             let cs = ConstraintSystem::<Fr>::new_ref();
             let av = PointVar::new_witness(cs.clone(), || Ok(a)).expect("alloc");
-            let q = MontVar::from_edwards(&av).expect("mont").double().expect("dbl").double().expect("dbl");
+            let q = MontVar::from_edwards(&av)
+                .expect("mont")
+                .double()
+                .expect("dbl")
+                .double()
+                .expect("dbl");
             let bits = bits_of(&cs, &k, 254);
             let got = variable_base(&q, &bits).expect("synthesis");
             let want = montgomery(offset().add(&a.mul(&(k.clone() * 8u8))));
