@@ -13,6 +13,7 @@
 //! | `T + 8h·A`, signed-digit ladder | 8 per bit + 6 |
 //! | `T + S·B8`, 2-bit fixed windows | ≈2 per bit |
 //! | both back to Edwards, `R8 + (T + 8h·A) = T + S·B8` | 2 + 2 + 6 |
+//! | **total measured** (Poseidon with 5 inputs ≈ 321 of it) | **3,897** |
 //!
 //! `A` not of small order: `x_A ≠ 0` excludes the identity and the point of order 2, and the
 //! two doublings to `4·A` followed by the ladder's doubling to `8·A` are unsatisfiable when
@@ -20,11 +21,10 @@
 //! the equation (which puts `R8` in the prime-order subgroup) rules out small-order `R8`, so
 //! the gadget accepts exactly what [`super::verify_poseidon`] accepts.
 
+use ark_ff::PrimeField;
 use ark_r1cs_std::fields::fp::FpVar;
 use ark_relations::gr1cs::SynthesisError;
 use num_bigint::BigUint;
-
-use ark_ff::PrimeField;
 
 use crate::Fr;
 use crate::babyjubjub::r1cs::bits::{enforce_le_constant, to_bits_le};
