@@ -6,4 +6,7 @@
 
 /// The BN254 scalar field: every circuit value lives here.
 pub use ark_bn254::Fr;
+
+pub mod babyjubjub;
+pub mod eddsa;
 pub mod poseidon;
