@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { poseidonVectors } from "./poseidon_vectors.mjs";
+import { eddsaVectors } from "./eddsa_vectors.mjs";
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), "..", "tests", "fixtures");
 
@@ -13,3 +14,4 @@ function write(name, value) {
 }
 
 write("poseidon_circomlibjs.json", await poseidonVectors());
+write("eddsa_circomlibjs.json", await eddsaVectors());
