@@ -6,3 +6,7 @@
 
 /// The BN254 scalar field: every circuit value lives here.
 pub use ark_bn254::Fr;
+
+pub mod merkle;
+pub mod range;
+pub mod sum_tree;
