@@ -8,5 +8,6 @@
 pub use ark_bn254::Fr;
 
 pub mod merkle;
+pub mod poseidon;
 pub mod range;
 pub mod sum_tree;

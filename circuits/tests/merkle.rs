@@ -53,7 +53,12 @@ fn update_satisfied(
     let path = MerklePathVar::new_witness(cs.clone(), || Ok(path))?;
     let old_root = FpVar::new_input(cs.clone(), || Ok(old_root))?;
     let new_root = FpVar::new_input(cs.clone(), || Ok(new_root))?;
-    path.enforce_update(&witness(&cs, old_leaf)?, &witness(&cs, new_leaf)?, &old_root, &new_root)?;
+    path.enforce_update(
+        &witness(&cs, old_leaf)?,
+        &witness(&cs, new_leaf)?,
+        &old_root,
+        &new_root,
+    )?;
     Ok((cs.is_satisfied()?, cs.num_constraints()))
 }
 
@@ -73,20 +78,41 @@ fn empty_root_per_depth() -> TestResult {
 #[test]
 fn invalid_depths_are_errors() {
     for depth in [0, 33, 64] {
-        assert!(matches!(MerkleTree::with_depth(depth), Err(MerkleError::InvalidDepth { .. })));
-        assert!(matches!(MerkleTree::build(depth, vec![]), Err(MerkleError::InvalidDepth { .. })));
+        assert!(matches!(
+            MerkleTree::with_depth(depth),
+            Err(MerkleError::InvalidDepth { .. })
+        ));
+        assert!(matches!(
+            MerkleTree::build(depth, vec![]),
+            Err(MerkleError::InvalidDepth { .. })
+        ));
     }
-    assert!(matches!(MerklePath::new(0, vec![]), Err(MerkleError::InvalidDepth { depth: 0 })));
+    assert!(matches!(
+        MerklePath::new(0, vec![]),
+        Err(MerkleError::InvalidDepth { depth: 0 })
+    ));
 }
 
 #[test]
 fn index_out_of_range_is_an_error() -> TestResult {
     let mut tree = MerkleTree::with_depth(4)?;
-    let out = |r| matches!(r, Err(MerkleError::IndexOutOfRange { index: 16, depth: 4 }));
+    let out = |r| {
+        matches!(
+            r,
+            Err(MerkleError::IndexOutOfRange {
+                index: 16,
+                depth: 4
+            })
+        )
+    };
     assert!(out(tree.set(16, Fr::from(1u64))));
     assert!(out(tree.path(16).map(|_| ())));
     assert!(out(tree.leaf(16).map(|_| ())));
-    assert!(out(MerkleTree::build(4, vec![(3, Fr::from(1u64)), (16, Fr::from(1u64))]).map(|_| ())));
+    assert!(out(MerkleTree::build(
+        4,
+        vec![(3, Fr::from(1u64)), (16, Fr::from(1u64))]
+    )
+    .map(|_| ())));
     assert!(out(MerklePath::new(16, vec![Fr::from(0u64); 4]).map(|_| ())));
     assert!(tree.set(15, Fr::from(1u64)).is_ok());
     Ok(())
@@ -94,8 +120,15 @@ fn index_out_of_range_is_an_error() -> TestResult {
 
 #[test]
 fn duplicate_index_is_an_error() {
-    let leaves = vec![(5, Fr::from(1u64)), (2, Fr::from(2u64)), (5, Fr::from(3u64))];
-    assert!(matches!(MerkleTree::build(8, leaves), Err(MerkleError::DuplicateIndex { index: 5 })));
+    let leaves = vec![
+        (5, Fr::from(1u64)),
+        (2, Fr::from(2u64)),
+        (5, Fr::from(3u64)),
+    ];
+    assert!(matches!(
+        MerkleTree::build(8, leaves),
+        Err(MerkleError::DuplicateIndex { index: 5 })
+    ));
 }
 
 #[test]
@@ -136,7 +169,11 @@ fn clearing_leaves_restores_empty_tree() -> TestResult {
 #[test]
 fn depth_32_works() -> TestResult {
     let last = (1u64 << 32) - 1;
-    let leaves = vec![(0, Fr::from(7u64)), (last, Fr::from(9u64)), (1 << 31, Fr::from(11u64))];
+    let leaves = vec![
+        (0, Fr::from(7u64)),
+        (last, Fr::from(9u64)),
+        (1 << 31, Fr::from(11u64)),
+    ];
     let tree = MerkleTree::build(32, leaves.clone())?;
     for (index, leaf) in leaves {
         assert!(tree.path(index)?.verify(leaf, *tree.root()));
@@ -159,7 +196,10 @@ fn gadget_rejects_wrong_sibling() -> TestResult {
         let mut siblings = path.siblings().to_vec();
         siblings[level] += Fr::from(1u64);
         let bad = MerklePath::new(index, siblings)?;
-        assert!(!path_satisfied(&bad, leaf, *tree.root())?.0, "level {level}");
+        assert!(
+            !path_satisfied(&bad, leaf, *tree.root())?.0,
+            "level {level}"
+        );
     }
     Ok(())
 }
@@ -170,7 +210,10 @@ fn gadget_rejects_flipped_path_bit() -> TestResult {
     let path = tree.path(index)?;
     for level in 0..8 {
         let bad = MerklePath::new(index ^ (1 << level), path.siblings().to_vec())?;
-        assert!(!path_satisfied(&bad, leaf, *tree.root())?.0, "level {level}");
+        assert!(
+            !path_satisfied(&bad, leaf, *tree.root())?.0,
+            "level {level}"
+        );
     }
     Ok(())
 }
@@ -199,7 +242,14 @@ fn update_gadget_matches_native_set() -> TestResult {
     let path = tree.path(empty_index)?;
     let before = *tree.root();
     tree.set(empty_index, Fr::from(5u64))?;
-    assert!(update_satisfied(&path, (Fr::from(0u64), Fr::from(5u64)), (before, *tree.root()))?.0);
+    assert!(
+        update_satisfied(
+            &path,
+            (Fr::from(0u64), Fr::from(5u64)),
+            (before, *tree.root())
+        )?
+        .0
+    );
     Ok(())
 }
 
@@ -230,7 +280,11 @@ fn gadget_roots_equal_native_roots() -> TestResult {
         let count = rng.gen_range(1..=40usize.min(1 << depth));
         let leaves = random_leaves(&mut rng, depth, count);
         let tree = MerkleTree::build(depth, leaves.clone())?;
-        let index = if rng.r#gen() { leaves[0].0 } else { rng.gen_range(0..1u64 << depth) };
+        let index = if rng.r#gen() {
+            leaves[0].0
+        } else {
+            rng.gen_range(0..1u64 << depth)
+        };
         let path = tree.path(index)?;
         let leaf = random_fr(&mut rng);
         let cs = ConstraintSystem::<Fr>::new_ref();
@@ -269,10 +323,15 @@ fn constraint_counts() -> TestResult {
 #[ignore = "2^20 leaves: run with --release --ignored"]
 fn bulk_build_two_pow_20_leaves() -> TestResult {
     let depth = 24;
-    let leaves: Vec<(u64, Fr)> = (0..1u64 << 20).map(|i| (i * 13 % (1 << depth), Fr::from(i + 1))).collect();
+    let leaves: Vec<(u64, Fr)> = (0..1u64 << 20)
+        .map(|i| (i * 13 % (1 << depth), Fr::from(i + 1)))
+        .collect();
     let start = std::time::Instant::now();
     let tree = MerkleTree::build(depth, leaves.clone())?;
-    eprintln!("built 2^20 leaves at depth {depth} in {:?}", start.elapsed());
+    eprintln!(
+        "built 2^20 leaves at depth {depth} in {:?}",
+        start.elapsed()
+    );
     assert_eq!(tree.len(), 1 << 20);
     let (index, leaf) = leaves[12345];
     assert!(tree.path(index)?.verify(leaf, *tree.root()));

@@ -38,7 +38,13 @@ fn range_rejects_two_pow_64() -> Result<(), SynthesisError> {
 fn range_rejects_negative_one() -> Result<(), SynthesisError> {
     // p − 1 is "−1": it has no 64-bit (or even 252-bit) decomposition.
     assert!(!check_witness(-Fr::from(1u64), RangeBits::U64)?.0);
-    assert!(!check_witness(-Fr::from(1u64), RangeBits::new(MAX_RANGE_BITS).map_err(|_| SynthesisError::Unsatisfiable)?)?.0);
+    assert!(
+        !check_witness(
+            -Fr::from(1u64),
+            RangeBits::new(MAX_RANGE_BITS).map_err(|_| SynthesisError::Unsatisfiable)?
+        )?
+        .0
+    );
     Ok(())
 }
 
@@ -52,7 +58,10 @@ fn range_252_bits_boundary() -> Result<(), SynthesisError> {
 
 #[test]
 fn range_bits_beyond_252_is_a_typed_error() {
-    assert_eq!(RangeBits::new(253), Err(RangeError::TooManyBits { bits: 253 }));
+    assert_eq!(
+        RangeBits::new(253),
+        Err(RangeError::TooManyBits { bits: 253 })
+    );
     assert!(RangeBits::new(0).is_ok());
 }
 
@@ -61,7 +70,10 @@ fn range_returned_bits_match_value() -> Result<(), SynthesisError> {
     let cs = ConstraintSystem::<Fr>::new_ref();
     let value = 0b1011_0001u64;
     let var = FpVar::new_witness(cs.clone(), || Ok(Fr::from(value)))?;
-    let bits = range::enforce(&var, RangeBits::new(8).map_err(|_| SynthesisError::Unsatisfiable)?)?;
+    let bits = range::enforce(
+        &var,
+        RangeBits::new(8).map_err(|_| SynthesisError::Unsatisfiable)?,
+    )?;
     let got: Vec<bool> = bits.iter().map(|b| b.value()).collect::<Result<_, _>>()?;
     let want: Vec<bool> = (0..8).map(|i| (value >> i) & 1 == 1).collect();
     assert_eq!(got, want);
@@ -86,10 +98,19 @@ fn range_constant_input() -> Result<(), SynthesisError> {
 fn native_helpers() -> Result<(), RangeError> {
     assert!(range::fits(&Fr::from(u64::MAX), RangeBits::U64));
     assert!(!range::fits(&two_pow(64), RangeBits::U64));
-    assert_eq!(range::check(&two_pow(64), RangeBits::U64), Err(RangeError::OutOfRange { bits: 64 }));
-    assert_eq!(range::to_bits_le(&Fr::from(6u64), RangeBits::new(3)?)?, vec![false, true, true]);
+    assert_eq!(
+        range::check(&two_pow(64), RangeBits::U64),
+        Err(RangeError::OutOfRange { bits: 64 })
+    );
+    assert_eq!(
+        range::to_bits_le(&Fr::from(6u64), RangeBits::new(3)?)?,
+        vec![false, true, true]
+    );
     assert!(range::to_bits_le(&Fr::from(8u64), RangeBits::new(3)?).is_err());
-    assert!(!range::fits(&-Fr::from(1u64), RangeBits::new(MAX_RANGE_BITS)?));
+    assert!(!range::fits(
+        &-Fr::from(1u64),
+        RangeBits::new(MAX_RANGE_BITS)?
+    ));
     assert_eq!(Fr::MODULUS_BIT_SIZE, 254);
     Ok(())
 }

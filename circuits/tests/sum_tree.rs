@@ -15,7 +15,12 @@ use rand_chacha::ChaCha8Rng;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-fn random_entries(rng: &mut ChaCha8Rng, depth: usize, assets: usize, count: usize) -> Vec<(u64, SumLeaf)> {
+fn random_entries(
+    rng: &mut ChaCha8Rng,
+    depth: usize,
+    assets: usize,
+    count: usize,
+) -> Vec<(u64, SumLeaf)> {
     let mut indices = std::collections::BTreeSet::new();
     while indices.len() < count {
         indices.insert(rng.gen_range(0..1u64 << depth));
@@ -23,7 +28,9 @@ fn random_entries(rng: &mut ChaCha8Rng, depth: usize, assets: usize, count: usiz
     indices
         .into_iter()
         .map(|i| {
-            let balances = (0..assets).map(|_| rng.r#gen::<u64>() >> rng.gen_range(0..64)).collect();
+            let balances = (0..assets)
+                .map(|_| rng.r#gen::<u64>() >> rng.gen_range(0..64))
+                .collect();
             (i, SumLeaf::from_id_hash(Fr::from(i + 1_000), balances))
         })
         .collect()
@@ -38,11 +45,19 @@ fn sample(depth: usize, assets: usize, seed: u64) -> Result<(SumTree, u64, SumLe
 }
 
 /// Synthesises the path check from raw field values; reports (satisfied, constraints).
-fn satisfied(leaf: &SumLeafVar, path: &SumPath, root: &SumNode) -> Result<(bool, usize), SynthesisError> {
+fn satisfied(
+    leaf: &SumLeafVar,
+    path: &SumPath,
+    root: &SumNode,
+) -> Result<(bool, usize), SynthesisError> {
     let cs = ConstraintSystem::<Fr>::new_ref();
     let leaf = SumLeafVar {
         id_hash: FpVar::new_witness(cs.clone(), || leaf.id_hash.value())?,
-        balances: leaf.balances.iter().map(|b| FpVar::new_witness(cs.clone(), || b.value())).collect::<Result<_, _>>()?,
+        balances: leaf
+            .balances
+            .iter()
+            .map(|b| FpVar::new_witness(cs.clone(), || b.value()))
+            .collect::<Result<_, _>>()?,
     };
     let path = SumPathVar::new_witness(cs.clone(), || Ok(path))?;
     let root = SumNodeVar::new_input(cs.clone(), || Ok(root))?;
@@ -52,7 +67,10 @@ fn satisfied(leaf: &SumLeafVar, path: &SumPath, root: &SumNode) -> Result<(bool,
 
 /// A constant leaf description (values only) for [`satisfied`].
 fn leaf_values(id_hash: Fr, balances: &[Fr]) -> SumLeafVar {
-    SumLeafVar { id_hash: FpVar::constant(id_hash), balances: balances.iter().map(|b| FpVar::constant(*b)).collect() }
+    SumLeafVar {
+        id_hash: FpVar::constant(id_hash),
+        balances: balances.iter().map(|b| FpVar::constant(*b)).collect(),
+    }
 }
 
 fn honest(leaf: &SumLeaf) -> SumLeafVar {
@@ -67,7 +85,11 @@ fn self_consistent(leaf: &SumLeafVar, path: &SumPathVar) -> Result<bool, Synthes
     let root = path.compute_root(leaf)?;
     let claimed = SumNodeVar {
         hash: FpVar::new_input(cs.clone(), || root.hash.value())?,
-        sums: root.sums.iter().map(|s| FpVar::new_input(cs.clone(), || s.value())).collect::<Result<_, _>>()?,
+        sums: root
+            .sums
+            .iter()
+            .map(|s| FpVar::new_input(cs.clone(), || s.value()))
+            .collect::<Result<_, _>>()?,
     };
     root.enforce_equal(&claimed)?;
     cs.is_satisfied()
@@ -76,7 +98,13 @@ fn self_consistent(leaf: &SumLeafVar, path: &SumPathVar) -> Result<bool, Synthes
 #[test]
 fn bulk_build_equals_incremental_sets() -> TestResult {
     let mut rng = ChaCha8Rng::seed_from_u64(11);
-    for (depth, assets, count) in [(1, 1, 2), (4, 3, 9), (12, 4, 200), (20, 2, 100), (8, 33, 20)] {
+    for (depth, assets, count) in [
+        (1, 1, 2),
+        (4, 3, 9),
+        (12, 4, 200),
+        (20, 2, 100),
+        (8, 33, 20),
+    ] {
         let entries = random_entries(&mut rng, depth, assets, count);
         let bulk = SumTree::build(depth, assets, entries.clone())?;
         let mut incremental = SumTree::new(depth, assets)?;
@@ -85,7 +113,10 @@ fn bulk_build_equals_incremental_sets() -> TestResult {
         }
         assert_eq!(bulk.root(), incremental.root());
         for asset in 0..assets {
-            let total: u128 = entries.iter().map(|(_, l)| u128::from(l.balances()[asset])).sum();
+            let total: u128 = entries
+                .iter()
+                .map(|(_, l)| u128::from(l.balances()[asset]))
+                .sum();
             assert_eq!(bulk.root().sums[asset], total);
         }
         for (index, leaf) in entries.iter().take(10) {
@@ -100,9 +131,16 @@ fn empty_tree_and_shape() -> TestResult {
     for assets in [1, 4, 32, 40] {
         let tree = SumTree::new(32, assets)?;
         assert_eq!(tree.root().sums, vec![0u128; assets]);
-        assert_eq!(tree.path(7)?.siblings().len(), 32, "more assets never change the shape");
+        assert_eq!(
+            tree.path(7)?.siblings().len(),
+            32,
+            "more assets never change the shape"
+        );
     }
-    let mut expected = SumNode { hash: Fr::from(0u64), sums: vec![0; 2] };
+    let mut expected = SumNode {
+        hash: Fr::from(0u64),
+        sums: vec![0; 2],
+    };
     for _ in 0..5 {
         expected.hash = node_hash(expected.hash, &expected.sums, expected.hash, &expected.sums)?;
     }
@@ -113,17 +151,38 @@ fn empty_tree_and_shape() -> TestResult {
 #[test]
 fn shape_errors() -> TestResult {
     assert!(matches!(SumTree::new(4, 0), Err(SumTreeError::NoAssets)));
-    assert!(matches!(SumTree::new(0, 1), Err(SumTreeError::Tree(MerkleError::InvalidDepth { depth: 0 }))));
-    assert!(matches!(SumTree::new(33, 1), Err(SumTreeError::Tree(MerkleError::InvalidDepth { depth: 33 }))));
+    assert!(matches!(
+        SumTree::new(0, 1),
+        Err(SumTreeError::Tree(MerkleError::InvalidDepth { depth: 0 }))
+    ));
+    assert!(matches!(
+        SumTree::new(33, 1),
+        Err(SumTreeError::Tree(MerkleError::InvalidDepth { depth: 33 }))
+    ));
     let mut tree = SumTree::new(4, 2)?;
     let leaf = SumLeaf::new(b"alice", vec![1, 2])?;
-    assert!(matches!(tree.set(16, &leaf), Err(SumTreeError::Tree(MerkleError::IndexOutOfRange { .. }))));
-    assert!(matches!(tree.path(16), Err(SumTreeError::Tree(MerkleError::IndexOutOfRange { .. }))));
+    assert!(matches!(
+        tree.set(16, &leaf),
+        Err(SumTreeError::Tree(MerkleError::IndexOutOfRange { .. }))
+    ));
+    assert!(matches!(
+        tree.path(16),
+        Err(SumTreeError::Tree(MerkleError::IndexOutOfRange { .. }))
+    ));
     let wrong = SumLeaf::new(b"bob", vec![1])?;
-    assert!(matches!(tree.set(1, &wrong), Err(SumTreeError::AssetCountMismatch { expected: 2, found: 1 })));
+    assert!(matches!(
+        tree.set(1, &wrong),
+        Err(SumTreeError::AssetCountMismatch {
+            expected: 2,
+            found: 1
+        })
+    ));
     assert!(matches!(
         SumTree::build(4, 2, vec![(1, wrong)]),
-        Err(SumTreeError::AssetCountMismatch { expected: 2, found: 1 })
+        Err(SumTreeError::AssetCountMismatch {
+            expected: 2,
+            found: 1
+        })
     ));
     Ok(())
 }
@@ -136,7 +195,10 @@ fn user_ids_do_not_alias() -> TestResult {
     id_plus_p.push(0);
     let mut id = vec![0u8; p.len()];
     id.push(0);
-    assert_eq!(Fr::from_le_bytes_mod_order(&id), Fr::from_le_bytes_mod_order(&id_plus_p));
+    assert_eq!(
+        Fr::from_le_bytes_mod_order(&id),
+        Fr::from_le_bytes_mod_order(&id_plus_p)
+    );
     assert_ne!(hash_user_id(&id)?, hash_user_id(&id_plus_p)?);
     // Length is bound: trailing zero bytes give a different id.
     assert_ne!(hash_user_id(b"alice")?, hash_user_id(b"alice\0")?);
@@ -152,15 +214,27 @@ fn native_verify_rejects_tampering() -> TestResult {
     let mut siblings = path.siblings().to_vec();
     siblings[1].sums[0] ^= 1;
     let bad = SumPath::new(index, siblings)?;
-    assert!(matches!(bad.verify(&leaf, tree.root()), Err(SumTreeError::RootMismatch)));
+    assert!(matches!(
+        bad.verify(&leaf, tree.root()),
+        Err(SumTreeError::RootMismatch)
+    ));
     let mut siblings = path.siblings().to_vec();
     siblings[0].sums[1] = 1 << 64;
     let bad = SumPath::new(index, siblings)?;
-    assert!(matches!(bad.verify(&leaf, tree.root()), Err(SumTreeError::SumOutOfRange { height: 0, asset: 1 })));
+    assert!(matches!(
+        bad.verify(&leaf, tree.root()),
+        Err(SumTreeError::SumOutOfRange {
+            height: 0,
+            asset: 1
+        })
+    ));
     let mut richer = leaf.balances().to_vec();
     richer[0] += 1;
     let richer = SumLeaf::from_id_hash(leaf.id_hash(), richer);
-    assert!(matches!(path.verify(&richer, tree.root()), Err(SumTreeError::RootMismatch)));
+    assert!(matches!(
+        path.verify(&richer, tree.root()),
+        Err(SumTreeError::RootMismatch)
+    ));
     Ok(())
 }
 
@@ -168,7 +242,10 @@ fn native_verify_rejects_tampering() -> TestResult {
 fn gadget_accepts_honest_paths() -> TestResult {
     for assets in [1, 4, 20] {
         let (tree, index, leaf) = sample(8, assets, 13)?;
-        assert!(satisfied(&honest(&leaf), &tree.path(index)?, tree.root())?.0, "K = {assets}");
+        assert!(
+            satisfied(&honest(&leaf), &tree.path(index)?, tree.root())?.0,
+            "K = {assets}"
+        );
     }
     Ok(())
 }
@@ -182,21 +259,47 @@ fn gadget_rejects_wrong_sibling_bit_leaf_root() -> TestResult {
 
     let mut siblings = path.siblings().to_vec();
     siblings[3].hash += one;
-    assert!(!satisfied(&honest(&leaf), &SumPath::new(index, siblings)?, root)?.0, "wrong sibling");
+    assert!(
+        !satisfied(&honest(&leaf), &SumPath::new(index, siblings)?, root)?.0,
+        "wrong sibling"
+    );
 
     let flipped = SumPath::new(index ^ 1, path.siblings().to_vec())?;
     assert!(!satisfied(&honest(&leaf), &flipped, root)?.0, "flipped bit");
 
     let balances: Vec<Fr> = leaf.balances().iter().map(|b| Fr::from(*b) + one).collect();
-    assert!(!satisfied(&leaf_values(leaf.id_hash(), &balances), &path, root)?.0, "wrong balance");
-    let other_id = SumLeafVar { id_hash: FpVar::constant(leaf.id_hash() + one), ..honest(&leaf) };
+    assert!(
+        !satisfied(&leaf_values(leaf.id_hash(), &balances), &path, root)?.0,
+        "wrong balance"
+    );
+    let other_id = SumLeafVar {
+        id_hash: FpVar::constant(leaf.id_hash() + one),
+        ..honest(&leaf)
+    };
     assert!(!satisfied(&other_id, &path, root)?.0, "wrong id");
 
-    let wrong_hash = SumNode { hash: root.hash + one, sums: root.sums.clone() };
-    assert!(!satisfied(&honest(&leaf), &path, &wrong_hash)?.0, "wrong root hash");
+    let wrong_hash = SumNode {
+        hash: root.hash + one,
+        sums: root.sums.clone(),
+    };
+    assert!(
+        !satisfied(&honest(&leaf), &path, &wrong_hash)?.0,
+        "wrong root hash"
+    );
     let mut sums = root.sums.clone();
     sums[1] += 1;
-    assert!(!satisfied(&honest(&leaf), &path, &SumNode { hash: root.hash, sums })?.0, "wrong root sum");
+    assert!(
+        !satisfied(
+            &honest(&leaf),
+            &path,
+            &SumNode {
+                hash: root.hash,
+                sums
+            }
+        )?
+        .0,
+        "wrong root sum"
+    );
     Ok(())
 }
 
@@ -208,7 +311,10 @@ fn gadget_rejects_sibling_sum_tampered_with_hash_kept() -> TestResult {
         let mut siblings = path.siblings().to_vec();
         siblings[level].sums[2] ^= 1;
         let bad = SumPath::new(index, siblings)?;
-        assert!(!satisfied(&honest(&leaf), &bad, tree.root())?.0, "level {level}");
+        assert!(
+            !satisfied(&honest(&leaf), &bad, tree.root())?.0,
+            "level {level}"
+        );
     }
     Ok(())
 }
@@ -220,15 +326,23 @@ fn gadget_rejects_max_instead_of_sum_parent() -> TestResult {
     let alice = SumLeaf::new(b"alice", vec![5])?;
     let bob = SumLeaf::new(b"bob", vec![7])?;
     let (a, b) = (alice.node()?, bob.node()?);
-    let cheat_root = SumNode { hash: node_hash(a.hash, &a.sums, b.hash, &b.sums)?, sums: vec![7] };
+    let cheat_root = SumNode {
+        hash: node_hash(a.hash, &a.sums, b.hash, &b.sums)?,
+        sums: vec![7],
+    };
     let path = SumPath::new(0, vec![b.clone()])?;
     assert!(!satisfied(&honest(&alice), &path, &cheat_root)?.0);
     assert!(path.verify(&alice, &cheat_root).is_err());
     // Hiding alice's 5 by lowering her sum inside the hash input does not help either.
-    let hidden = SumNode { hash: node_hash(a.hash, &[0], b.hash, &b.sums)?, sums: vec![7] };
+    let hidden = SumNode {
+        hash: node_hash(a.hash, &[0], b.hash, &b.sums)?,
+        sums: vec![7],
+    };
     assert!(!satisfied(&honest(&alice), &path, &hidden)?.0);
     // The honest root verifies.
-    let honest_root = SumTree::build(1, 1, vec![(0, alice.clone()), (1, bob)])?.root().clone();
+    let honest_root = SumTree::build(1, 1, vec![(0, alice.clone()), (1, bob)])?
+        .root()
+        .clone();
     assert!(satisfied(&honest(&alice), &path, &honest_root)?.0);
     Ok(())
 }
@@ -239,22 +353,41 @@ fn gadget_range_checks_balances_and_sums() -> TestResult {
     let path = tree.path(index)?;
     let cases: [(&str, Vec<Fr>, Option<(usize, Fr)>); 4] = [
         ("honest", vec![Fr::from(3u64), Fr::from(4u64)], None),
-        ("balance 2^64", vec![Fr::from(u64::MAX) + Fr::from(1u64), Fr::from(4u64)], None),
-        ("negative balance p-1", vec![-Fr::from(1u64), Fr::from(4u64)], None),
-        ("negative sibling sum", vec![Fr::from(3u64), Fr::from(4u64)], Some((2, -Fr::from(10u64)))),
+        (
+            "balance 2^64",
+            vec![Fr::from(u64::MAX) + Fr::from(1u64), Fr::from(4u64)],
+            None,
+        ),
+        (
+            "negative balance p-1",
+            vec![-Fr::from(1u64), Fr::from(4u64)],
+            None,
+        ),
+        (
+            "negative sibling sum",
+            vec![Fr::from(3u64), Fr::from(4u64)],
+            Some((2, -Fr::from(10u64))),
+        ),
     ];
     for (name, balances, sibling_sum) in cases {
         let cs = ConstraintSystem::<Fr>::new_ref();
         let leaf_var = SumLeafVar {
             id_hash: FpVar::new_witness(cs.clone(), || Ok(leaf.id_hash()))?,
-            balances: balances.iter().map(|b| FpVar::new_witness(cs.clone(), || Ok(*b))).collect::<Result<_, _>>()?,
+            balances: balances
+                .iter()
+                .map(|b| FpVar::new_witness(cs.clone(), || Ok(*b)))
+                .collect::<Result<_, _>>()?,
         };
         let mut path_var = SumPathVar::new_witness(cs.clone(), || Ok(&path))?;
         if let Some((level, sum)) = sibling_sum {
             path_var.siblings[level].sums[0] = FpVar::new_witness(cs.clone(), || Ok(sum))?;
         }
         // The root is whatever the gadget computes, so only a range check can fail.
-        assert_eq!(self_consistent(&leaf_var, &path_var)?, name == "honest", "{name}");
+        assert_eq!(
+            self_consistent(&leaf_var, &path_var)?,
+            name == "honest",
+            "{name}"
+        );
     }
     Ok(())
 }
@@ -263,13 +396,22 @@ fn gadget_range_checks_balances_and_sums() -> TestResult {
 fn gadget_sum_bound_is_64_plus_height() -> TestResult {
     let (tree, index, leaf) = sample(6, 1, 17)?;
     let path = tree.path(index)?;
-    for (height, limit, ok) in [(0, 64u64, false), (0, 64, true), (3, 67, false), (3, 67, true)] {
+    for (height, limit, ok) in [
+        (0, 64u64, false),
+        (0, 64, true),
+        (3, 67, false),
+        (3, 67, true),
+    ] {
         let cs = ConstraintSystem::<Fr>::new_ref();
         let leaf_var = SumLeafVar::new_witness(cs.clone(), || Ok(&leaf))?;
         let mut path_var = SumPathVar::new_witness(cs.clone(), || Ok(&path))?;
         let value = Fr::from(2u64).pow([limit]) - Fr::from(u64::from(ok));
         path_var.siblings[height].sums[0] = FpVar::new_witness(cs.clone(), || Ok(value))?;
-        assert_eq!(self_consistent(&leaf_var, &path_var)?, ok, "height {height}, 2^{limit}");
+        assert_eq!(
+            self_consistent(&leaf_var, &path_var)?,
+            ok,
+            "height {height}, 2^{limit}"
+        );
     }
     Ok(())
 }
@@ -290,8 +432,19 @@ fn gadget_roots_equal_native_roots() -> TestResult {
         let path_var = SumPathVar::new_witness(cs.clone(), || Ok(&path))?;
         let root = path_var.compute_root(&leaf_var)?;
         assert_eq!(root.hash.value()?, tree.root().hash);
-        let sums: Vec<Fr> = root.sums.iter().map(|s| s.value()).collect::<Result<_, _>>()?;
-        assert_eq!(sums, tree.root().sums.iter().map(|s| Fr::from(*s)).collect::<Vec<_>>());
+        let sums: Vec<Fr> = root
+            .sums
+            .iter()
+            .map(|s| s.value())
+            .collect::<Result<_, _>>()?;
+        assert_eq!(
+            sums,
+            tree.root()
+                .sums
+                .iter()
+                .map(|s| Fr::from(*s))
+                .collect::<Vec<_>>()
+        );
         assert!(cs.is_satisfied()?);
     }
     Ok(())

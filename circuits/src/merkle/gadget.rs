@@ -38,8 +38,10 @@ impl MerklePathVar {
     /// the same length, between 1 and 32.
     pub fn new(index_bits: Vec<Boolean<Fr>>, siblings: Vec<FpVar<Fr>>) -> Option<Self> {
         let depth = siblings.len();
-        (index_bits.len() == depth && super::check_depth(depth).is_ok())
-            .then_some(Self { index_bits, siblings })
+        (index_bits.len() == depth && super::check_depth(depth).is_ok()).then_some(Self {
+            index_bits,
+            siblings,
+        })
     }
 
     /// The index bits, least significant first.
@@ -92,7 +94,8 @@ impl MerklePathVar {
         old_root: &FpVar<Fr>,
         new_root: &FpVar<Fr>,
     ) -> Result<(), SynthesisError> {
-        self.update(old_leaf, new_leaf, old_root)?.enforce_equal(new_root)
+        self.update(old_leaf, new_leaf, old_root)?
+            .enforce_equal(new_root)
     }
 }
 
@@ -115,6 +118,9 @@ impl AllocVar<MerklePath, Fr> for MerklePathVar {
             .iter()
             .map(|sibling| FpVar::new_variable(cs.clone(), || Ok(*sibling), mode))
             .collect::<Result<_, _>>()?;
-        Ok(Self { index_bits, siblings })
+        Ok(Self {
+            index_bits,
+            siblings,
+        })
     }
 }

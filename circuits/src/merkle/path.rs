@@ -36,18 +36,23 @@ impl MerklePath {
 
     /// Bit `h` of the index, least significant first: whether the level-`h` node is a right child.
     pub fn index_bits(&self) -> Vec<bool> {
-        (0..self.depth()).map(|h| (self.index >> h) & 1 == 1).collect()
+        (0..self.depth())
+            .map(|h| (self.index >> h) & 1 == 1)
+            .collect()
     }
 
     /// The root of the tree holding `leaf` at this path.
     pub fn compute_root(&self, leaf: Fr) -> Fr {
-        self.siblings.iter().zip(self.index_bits()).fold(leaf, |node, (sibling, is_right)| {
-            if is_right {
-                poseidon::hash_array([*sibling, node])
-            } else {
-                poseidon::hash_array([node, *sibling])
-            }
-        })
+        self.siblings
+            .iter()
+            .zip(self.index_bits())
+            .fold(leaf, |node, (sibling, is_right)| {
+                if is_right {
+                    poseidon::hash_array([*sibling, node])
+                } else {
+                    poseidon::hash_array([node, *sibling])
+                }
+            })
     }
 
     /// Whether `leaf` at this path yields `root`.

@@ -68,7 +68,12 @@ impl<H: TreeHasher> SparseTree<H> {
             empty.push(std::mem::replace(&mut node, parent));
         }
         empty.push(node);
-        Ok(Self { hasher, depth, empty, levels: vec![HashMap::new(); depth + 1] })
+        Ok(Self {
+            hasher,
+            depth,
+            empty,
+            levels: vec![HashMap::new(); depth + 1],
+        })
     }
 
     /// Builds a tree from `(index, leaf)` pairs, hashing each level in parallel.
@@ -91,8 +96,10 @@ impl<H: TreeHasher> SparseTree<H> {
             check_index(*index, depth)?;
         }
         let empty_leaf = &tree.empty[0];
-        let mut level: Vec<(u64, H::Node)> =
-            leaves.into_par_iter().filter(|(_, leaf)| leaf != empty_leaf).collect();
+        let mut level: Vec<(u64, H::Node)> = leaves
+            .into_par_iter()
+            .filter(|(_, leaf)| leaf != empty_leaf)
+            .collect();
         for height in 0..depth {
             let parents = tree.parents(height, &level)?;
             tree.levels[height] = level.into_par_iter().collect();
@@ -131,7 +138,10 @@ impl<H: TreeHasher> SparseTree<H> {
                 Ok((index >> 1, self.hasher.combine(left, right)?))
             })
             .collect::<Result<_, PoseidonError>>()?;
-        Ok(parents.into_iter().filter(|(_, node)| node != parent_empty).collect())
+        Ok(parents
+            .into_iter()
+            .filter(|(_, node)| node != parent_empty)
+            .collect())
     }
 
     /// Sets one leaf and rehashes its path: `depth` hashes.
@@ -165,7 +175,9 @@ impl<H: TreeHasher> SparseTree<H> {
 
     /// The node at `height` and `index`, which the caller has checked is in range.
     fn node(&self, height: usize, index: u64) -> &H::Node {
-        self.levels[height].get(&index).unwrap_or(&self.empty[height])
+        self.levels[height]
+            .get(&index)
+            .unwrap_or(&self.empty[height])
     }
 
     /// The leaf at `index`: the empty leaf if unset.
@@ -177,7 +189,9 @@ impl<H: TreeHasher> SparseTree<H> {
     /// The siblings of the path from leaf `index` to the root, leaf level first.
     pub fn siblings(&self, index: u64) -> Result<Vec<H::Node>, MerkleError> {
         check_index(index, self.depth)?;
-        Ok((0..self.depth).map(|height| self.node(height, (index >> height) ^ 1).clone()).collect())
+        Ok((0..self.depth)
+            .map(|height| self.node(height, (index >> height) ^ 1).clone())
+            .collect())
     }
 
     /// The root.

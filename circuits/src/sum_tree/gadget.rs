@@ -78,16 +78,26 @@ impl SumPathVar {
         };
         for (height, (is_right, sibling)) in self.index_bits.iter().zip(&self.siblings).enumerate()
         {
-            let bits = RangeBits::new(sum_bits(height)).map_err(|_| SynthesisError::Unsatisfiable)?;
+            let bits =
+                RangeBits::new(sum_bits(height)).map_err(|_| SynthesisError::Unsatisfiable)?;
             for sum in &sibling.sums {
                 range::enforce(sum, bits)?;
             }
             let (left_hash, right_hash) = order_pair(is_right, &node.hash, &sibling.hash);
-            let (left_sums, right_sums): (Vec<_>, Vec<_>) =
-                node.sums.iter().zip(&sibling.sums).map(|(n, s)| order_pair(is_right, n, s)).unzip();
+            let (left_sums, right_sums): (Vec<_>, Vec<_>) = node
+                .sums
+                .iter()
+                .zip(&sibling.sums)
+                .map(|(n, s)| order_pair(is_right, n, s))
+                .unzip();
             node = SumNodeVar {
                 hash: node_hash_var(&left_hash, &left_sums, &right_hash, &right_sums)?,
-                sums: node.sums.iter().zip(&sibling.sums).map(|(n, s)| n + s).collect(),
+                sums: node
+                    .sums
+                    .iter()
+                    .zip(&sibling.sums)
+                    .map(|(n, s)| n + s)
+                    .collect(),
             };
         }
         Ok(node)

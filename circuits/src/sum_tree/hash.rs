@@ -7,7 +7,7 @@ use crate::Fr;
 use crate::poseidon::{self, PoseidonError};
 
 /// Inputs per Poseidon call.
-const WIDTH: usize = 16;
+const WIDTH: usize = poseidon::MAX_INPUTS;
 /// Bytes of a user id per field element: `2^248 < p`, so the packing is injective.
 const ID_CHUNK_BYTES: usize = 31;
 

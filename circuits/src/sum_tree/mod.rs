@@ -44,7 +44,9 @@ mod hash;
 mod tree;
 
 pub use gadget::{SumLeafVar, SumNodeVar, SumPathVar};
-pub use hash::{chain, chain_var, hash_user_id, leaf_hash, leaf_hash_var, node_hash, node_hash_var};
+pub use hash::{
+    chain, chain_var, hash_user_id, leaf_hash, leaf_hash_var, node_hash, node_hash_var,
+};
 pub use tree::{BALANCE_BITS, SumHasher, SumLeaf, SumNode, SumPath, SumTree, sum_bits};
 
 use crate::merkle::MerkleError;

@@ -73,13 +73,21 @@ impl TreeHasher for SumHasher {
     type Node = SumNode;
 
     fn empty_leaf(&self) -> SumNode {
-        SumNode { hash: Fr::from(0u64), sums: vec![0; self.assets] }
+        SumNode {
+            hash: Fr::from(0u64),
+            sums: vec![0; self.assets],
+        }
     }
 
     fn combine(&self, left: &SumNode, right: &SumNode) -> Result<SumNode, PoseidonError> {
         Ok(SumNode {
             hash: node_hash(left.hash, &left.sums, right.hash, &right.sums)?,
-            sums: left.sums.iter().zip(&right.sums).map(|(l, r)| l + r).collect(),
+            sums: left
+                .sums
+                .iter()
+                .zip(&right.sums)
+                .map(|(l, r)| l + r)
+                .collect(),
         })
     }
 }
@@ -105,7 +113,9 @@ impl SumTree {
         if assets == 0 {
             return Err(SumTreeError::NoAssets);
         }
-        Ok(Self { inner: SparseTree::new(SumHasher { assets }, depth)? })
+        Ok(Self {
+            inner: SparseTree::new(SumHasher { assets }, depth)?,
+        })
     }
 
     /// Builds a tree from `(index, entry)` pairs, hashing leaves and levels in parallel.
@@ -124,7 +134,9 @@ impl SumTree {
                 Ok((index, leaf.node()?))
             })
             .collect::<Result<_, SumTreeError>>()?;
-        Ok(Self { inner: SparseTree::from_leaves(SumHasher { assets }, depth, leaves)? })
+        Ok(Self {
+            inner: SparseTree::from_leaves(SumHasher { assets }, depth, leaves)?,
+        })
     }
 
     /// Sets the entry at `index` (`depth` node hashes).
@@ -196,7 +208,9 @@ impl SumPath {
 
     /// The index bits, least significant first (`true`: the node at that level is a right child).
     pub fn index_bits(&self) -> Vec<bool> {
-        (0..self.siblings.len()).map(|h| (self.index >> h) & 1 == 1).collect()
+        (0..self.siblings.len())
+            .map(|h| (self.index >> h) & 1 == 1)
+            .collect()
     }
 
     /// Recomputes the root from `leaf`, checking what the circuit checks: every sibling has
