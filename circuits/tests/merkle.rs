@@ -337,3 +337,21 @@ fn bulk_build_two_pow_20_leaves() -> TestResult {
     assert!(tree.path(index)?.verify(leaf, *tree.root()));
     Ok(())
 }
+
+#[test]
+fn path_var_from_parts_checks_shape() -> TestResult {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    let bits = vec![Boolean::new_witness(cs.clone(), || Ok(true))?; 3];
+    let siblings = vec![witness(&cs, Fr::from(1u64))?; 3];
+    let path = MerklePathVar::new(bits.clone(), siblings.clone())?;
+    assert_eq!(path.index()?.value()?, Fr::from(7u64));
+    assert!(matches!(
+        MerklePathVar::new(bits[..2].to_vec(), siblings),
+        Err(MerkleError::BitCountMismatch { bits: 2, depth: 3 })
+    ));
+    assert!(matches!(
+        MerklePathVar::new(vec![], vec![]),
+        Err(MerkleError::InvalidDepth { depth: 0 })
+    ));
+    Ok(())
+}

@@ -347,11 +347,14 @@ fn gadget_rejects_max_instead_of_sum_parent() -> TestResult {
     Ok(())
 }
 
+/// A range-check scenario: name, leaf balances, optional tampered sibling sum.
+type Case = (&'static str, Vec<Fr>, Option<(usize, Fr)>);
+
 #[test]
 fn gadget_range_checks_balances_and_sums() -> TestResult {
     let (tree, index, leaf) = sample(6, 2, 16)?;
     let path = tree.path(index)?;
-    let cases: [(&str, Vec<Fr>, Option<(usize, Fr)>); 4] = [
+    let cases: [Case; 4] = [
         ("honest", vec![Fr::from(3u64), Fr::from(4u64)], None),
         (
             "balance 2^64",

@@ -5,7 +5,7 @@ use std::borrow::Borrow;
 use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
 use ark_relations::gr1cs::{Namespace, SynthesisError};
 
-use super::MerklePath;
+use super::{MerkleError, MerklePath, check_depth};
 use crate::Fr;
 use crate::poseidon;
 
@@ -34,11 +34,20 @@ pub fn order_pair(
 }
 
 impl MerklePathVar {
-    /// A path from already-allocated index bits and siblings; `None` unless the two have
-    /// the same length, between 1 and 32.
-    pub fn new(index_bits: Vec<Boolean<Fr>>, siblings: Vec<FpVar<Fr>>) -> Option<Self> {
-        let depth = siblings.len();
-        (index_bits.len() == depth && super::check_depth(depth).is_ok()).then_some(Self {
+    /// A path from already-allocated index bits and siblings; errors unless there are as
+    /// many bits as siblings and between 1 and 32 of each.
+    pub fn new(
+        index_bits: Vec<Boolean<Fr>>,
+        siblings: Vec<FpVar<Fr>>,
+    ) -> Result<Self, MerkleError> {
+        check_depth(siblings.len())?;
+        if index_bits.len() != siblings.len() {
+            return Err(MerkleError::BitCountMismatch {
+                bits: index_bits.len(),
+                depth: siblings.len(),
+            });
+        }
+        Ok(Self {
             index_bits,
             siblings,
         })

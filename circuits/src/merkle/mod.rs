@@ -44,6 +44,14 @@ pub enum MerkleError {
         /// The repeated index.
         index: u64,
     },
+    /// A path was given a different number of index bits than siblings.
+    #[error("{bits} index bits for a path of depth {depth}")]
+    BitCountMismatch {
+        /// The number of index bits.
+        bits: usize,
+        /// The number of siblings.
+        depth: usize,
+    },
     /// Hashing failed.
     #[error(transparent)]
     Poseidon(#[from] PoseidonError),
