@@ -3,7 +3,7 @@
 //!
 //! `hash([a, b])` equals circomlibjs' `poseidon([a, b])` and circom's `Poseidon(2)`, so wallets
 //! and indexers written against circomlib compute the same leaves and messages.
-//! The native hash and the R1CS gadget share one permutation schedule ([`permutation`]), so they
+//! The native hash and the R1CS gadget share one permutation schedule, so they
 //! cannot drift apart.
 
 mod native;
