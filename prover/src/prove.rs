@@ -56,11 +56,19 @@ pub fn prove<C: ConstraintSynthesizer<Fr>>(
         .get(R1CS_PREDICATE_LABEL)
         .ok_or(SynthesisError::PredicateNotFound)
         .map_err(synthesis)?;
-    let full_assignment = [
-        cs.instance_assignment().map_err(synthesis)?,
-        cs.witness_assignment().map_err(synthesis)?,
-    ]
-    .concat();
+    let full_assignment = {
+        let inner = cs
+            .borrow()
+            .ok_or(SynthesisError::MissingCS)
+            .map_err(synthesis)?;
+        [
+            inner.instance_assignment().map_err(synthesis)?,
+            inner.witness_assignment().map_err(synthesis)?,
+        ]
+        .concat()
+    };
+    // The matrices and assignment are all the prover needs; free the rest before the MSMs.
+    drop(cs);
     tracing::debug!(
         num_constraints,
         num_inputs,
@@ -105,6 +113,7 @@ fn check_shape(pk: &ProvingKey, cs: &ConstraintSystemRef<Fr>) -> Result<(), Prov
     let domain = GeneralEvaluationDomain::<Fr>::new(domain_size)
         .ok_or(SynthesisError::PolynomialDegreeTooLarge)
         .map_err(synthesis)?;
+    let num_variables = cs.num_instance_variables() + cs.num_witness_variables();
     let dims = [
         (
             "number of public inputs",
@@ -117,6 +126,11 @@ fn check_shape(pk: &ProvingKey, cs: &ConstraintSystemRef<Fr>) -> Result<(), Prov
             pk.pk.l_query.len(),
         ),
         ("QAP domain size", domain.size(), pk.pk.h_query.len() + 1),
+        // Consistent in any generated key; checked because an unvalidated key file could
+        // disagree, and arkworks would then index out of bounds.
+        ("A-query length", num_variables, pk.pk.a_query.len()),
+        ("B-query (G1) length", num_variables, pk.pk.b_g1_query.len()),
+        ("B-query (G2) length", num_variables, pk.pk.b_g2_query.len()),
     ];
     for (what, circuit, key) in dims {
         if circuit != key {

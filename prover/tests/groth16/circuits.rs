@@ -12,7 +12,7 @@ pub const SEED: u64 = 7;
 
 /// Private `x, y`; public `a = x·y`, `b = x + y`, `c = x³` (allocated in that order).
 ///
-/// R1CS rows: 0: `x · y = a`; 1: `(x + y) · 1 = b` (or `(x − y) · 1 = b` when `difference`);
+/// R1CS rows: 0: `x · y = a`; 1 (in namespace `sum`): `(x + y) · 1 = b` (or `(x − y) · 1 = b` when `difference`);
 /// 2: `x · x = x2`; 3: `x2 · x = c`.
 #[derive(Clone, Debug, Default)]
 pub struct Demo {
@@ -55,11 +55,13 @@ impl ConstraintSynthesizer<Fr> for Demo {
         let b = cs.new_input_variable(|| input(1))?;
         let c = cs.new_input_variable(|| input(2))?;
         cs.enforce_r1cs_constraint(|| lc!(x), || lc!(y), || lc!(a))?;
-        cs.enforce_r1cs_constraint(
+        let sum = ark_relations::ns!(cs, "sum");
+        sum.cs().enforce_r1cs_constraint(
             || lc!((Fr::ONE, x), (sign, y)),
             || lc!(Variable::one()),
             || lc!(b),
         )?;
+        drop(sum);
         cs.enforce_r1cs_constraint(|| lc!(x), || lc!(x), || lc!(x2))?;
         cs.enforce_r1cs_constraint(|| lc!(x2), || lc!(x), || lc!(c))?;
         Ok(())

@@ -212,3 +212,40 @@ fn invalid_points_are_rejected() {
     }
     assert!(rejected > 0, "some small x has no point on BN254");
 }
+
+#[test]
+fn g2_point_outside_the_subgroup_is_rejected() {
+    use ark_bn254::{Fq2, G2Affine};
+    use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+
+    // Points on the twist E'(Fq2) with small x; BN254's G2 cofactor is large, so these are
+    // outside the prime-order subgroup.
+    let outside = (1u64..)
+        .filter_map(|x| G2Affine::get_point_from_x_unchecked(Fq2::from(x), false))
+        .find(|p| !p.is_in_correct_subgroup_assuming_on_curve())
+        .expect("a point outside the subgroup");
+    let good = proof_bytes();
+    let honest = Proof::from_bytes(&good).expect("honest proof");
+    let forged = ark_groth16::Proof {
+        b: outside,
+        ..honest.as_ark().clone()
+    };
+    let mut bytes = good[..9].to_vec();
+    forged
+        .serialize_compressed(&mut bytes)
+        .expect("serialize forged proof");
+    // The encoding itself is well formed: only the subgroup check can reject it.
+    ark_groth16::Proof::<ark_bn254::Bn254>::deserialize_compressed_unchecked(&bytes[9..])
+        .expect("decodes without the subgroup check");
+    let err = format_err(Proof::from_bytes(&bytes).expect_err("non-subgroup B"));
+    assert!(
+        matches!(
+            err,
+            FormatError::InvalidBody {
+                kind: ArtifactKind::Proof,
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
