@@ -4,7 +4,9 @@ use ark_bn254::Bn254;
 pub use ark_serialize::Validate;
 use ark_serialize::{CanonicalDeserialize, CanonicalSerialize, Compress, SerializationError};
 
-use crate::{FormatError, Proof, ProverError, ProvingKey, VerifyingKey};
+use crate::{
+    FormatError, Proof, ProverError, ProvingKey, VerifyingKey, pk_decode::decode_proving_key,
+};
 
 /// The four bytes every bulwark key or proof file starts with.
 pub const MAGIC: [u8; 4] = *b"BWK\0";
@@ -112,10 +114,11 @@ fn write_artifact<T: CanonicalSerialize>(
     w.flush().map_err(io)
 }
 
-fn read_artifact<T: CanonicalDeserialize>(
+/// Reads header, body (with `decode`) and end of input.
+fn read_artifact<R: Read, T>(
     kind: ArtifactKind,
-    reader: impl Read,
-    validate: Validate,
+    reader: R,
+    decode: impl FnOnce(&mut BufReader<R>) -> Result<T, SerializationError>,
 ) -> Result<T, FormatError> {
     let mut r = BufReader::new(reader);
     let mut h = [0u8; HEADER_LEN];
@@ -127,7 +130,7 @@ fn read_artifact<T: CanonicalDeserialize>(
         _ => FormatError::Io { kind, source },
     })?;
     check_header(&h, kind)?;
-    let body = T::deserialize_with_mode(&mut r, Compress::Yes, validate).map_err(|e| match e {
+    let body = decode(&mut r).map_err(|e| match e {
         SerializationError::IoError(source) if source.kind() == ErrorKind::UnexpectedEof => {
             FormatError::Truncated { kind, part: "body" }
         }
@@ -165,18 +168,13 @@ impl ProvingKey {
     }
 
     /// Reads a key written by [`ProvingKey::write_to`], reading `reader` to its end (trailing
-    /// bytes are an error). With [`Validate::No`] the subgroup checks are skipped (see the
-    /// [crate docs](crate#file-format) for why that is safe for a locally produced key); the
-    /// embedded verifying key is checked either way. The verifying key is prepared on load.
+    /// bytes are an error). With [`Validate::No`] the subgroup checks on the point vectors are
+    /// skipped (see the [crate docs](crate#file-format) for why that is safe for a locally
+    /// produced key); the embedded verifying key is checked either way. Points are
+    /// decompressed in parallel; the verifying key is prepared on load.
     pub fn read_from(reader: impl Read, validate: Validate) -> Result<Self, ProverError> {
         let kind = ArtifactKind::ProvingKey;
-        let pk: ark_groth16::ProvingKey<Bn254> = read_artifact(kind, reader, validate)?;
-        if validate == Validate::No {
-            use ark_serialize::Valid;
-            pk.vk
-                .check()
-                .map_err(|source| FormatError::InvalidBody { kind, source })?;
-        }
+        let pk = read_artifact(kind, reader, |r| decode_proving_key(r, validate))?;
         let vk = checked_vk(kind, pk.vk.clone())?;
         Ok(Self { pk, vk })
     }
@@ -196,7 +194,9 @@ impl VerifyingKey {
     /// to its end (trailing bytes are an error), and prepares it for verification.
     pub fn read_from(reader: impl Read) -> Result<Self, ProverError> {
         let kind = ArtifactKind::VerifyingKey;
-        let vk = read_artifact(kind, reader, Validate::Yes)?;
+        let vk = read_artifact(kind, reader, |r| {
+            ark_groth16::VerifyingKey::<Bn254>::deserialize_compressed(r)
+        })?;
         Ok(checked_vk(kind, vk)?)
     }
 
@@ -222,11 +222,9 @@ impl Proof {
     /// Reads and fully validates a proof written by [`Proof::write_to`], reading `reader` to its
     /// end (trailing bytes are an error).
     pub fn read_from(reader: impl Read) -> Result<Self, ProverError> {
-        Ok(Self(read_artifact(
-            ArtifactKind::Proof,
-            reader,
-            Validate::Yes,
-        )?))
+        Ok(Self(read_artifact(ArtifactKind::Proof, reader, |r| {
+            ark_groth16::Proof::<Bn254>::deserialize_compressed(r)
+        })?))
     }
 
     /// The proof as a byte vector (see [`Proof::write_to`]).

@@ -37,6 +37,7 @@
 mod error;
 mod format;
 mod keys;
+mod pk_decode;
 mod prove;
 mod setup;
 mod snarkjs;

@@ -213,17 +213,21 @@ fn invalid_points_are_rejected() {
     assert!(rejected > 0, "some small x has no point on BN254");
 }
 
-#[test]
-fn g2_point_outside_the_subgroup_is_rejected() {
+/// A point on the twist E'(Fq2) outside the prime-order subgroup (BN254's G2 cofactor is
+/// large, so the first small x with a point on the curve will do).
+fn g2_outside_subgroup() -> ark_bn254::G2Affine {
     use ark_bn254::{Fq2, G2Affine};
-    use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
-
-    // Points on the twist E'(Fq2) with small x; BN254's G2 cofactor is large, so these are
-    // outside the prime-order subgroup.
-    let outside = (1u64..)
+    (1u64..)
         .filter_map(|x| G2Affine::get_point_from_x_unchecked(Fq2::from(x), false))
         .find(|p| !p.is_in_correct_subgroup_assuming_on_curve())
-        .expect("a point outside the subgroup");
+        .expect("a point outside the subgroup")
+}
+
+#[test]
+fn g2_point_outside_the_subgroup_is_rejected() {
+    use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+
+    let outside = g2_outside_subgroup();
     let good = proof_bytes();
     let honest = Proof::from_bytes(&good).expect("honest proof");
     let forged = ark_groth16::Proof {
@@ -248,4 +252,36 @@ fn g2_point_outside_the_subgroup_is_rejected() {
         ),
         "{err}"
     );
+}
+
+#[test]
+fn unvalidated_proving_key_with_a_bad_g2_point_loads_but_cannot_produce_a_proof() {
+    use ark_serialize::{CanonicalDeserialize, CanonicalSerialize};
+
+    let pk = demo_key();
+    let mut bytes = Vec::new();
+    pk.write_to(&mut bytes).expect("write pk");
+    let mut raw = ark_groth16::ProvingKey::<ark_bn254::Bn254>::deserialize_compressed(&bytes[9..])
+        .expect("arkworks reads our body");
+    // Index 1 is the first public input's column (index 0 is the constant one).
+    raw.b_g2_query[1] = g2_outside_subgroup();
+    let mut forged = bytes[..9].to_vec();
+    raw.serialize_compressed(&mut forged)
+        .expect("serialize forged pk");
+
+    let err = format_err(ProvingKey::read_from(&forged[..], Validate::Yes).expect_err("validated"));
+    assert!(
+        matches!(
+            err,
+            FormatError::InvalidBody {
+                kind: ArtifactKind::ProvingKey,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    // Unvalidated, it loads, and the self-check stops the bad proof (the documented policy).
+    let loaded = ProvingKey::read_from(&forged[..], Validate::No).expect("unvalidated load");
+    let err = prove(&loaded, Demo::honest(3, 5), &mut rng(13)).expect_err("bad key");
+    assert!(matches!(err, ProverError::ProofSelfCheckFailed), "{err}");
 }
