@@ -10,6 +10,30 @@
 //! - versioned binary files (`write_to`/`read_from` on the key and proof types) and
 //!   snarkjs-compatible JSON ([`write_snarkjs_files`]).
 //!
+//! # Example
+//!
+//! ```
+//! use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError, lc};
+//! use bulwark_prover::{Fr, dev_setup_insecure, prove, verify};
+//!
+//! /// Knows `x` with `x² = y`; `y` public.
+//! struct Square(Fr);
+//!
+//! impl ConstraintSynthesizer<Fr> for Square {
+//!     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+//!         let x = cs.new_witness_variable(|| Ok(self.0))?;
+//!         let y = cs.new_input_variable(|| Ok(self.0 * self.0))?;
+//!         cs.enforce_r1cs_constraint(|| lc!(x), || lc!(x), || lc!(y))
+//!     }
+//! }
+//!
+//! let pk = dev_setup_insecure(Square(Fr::from(0u64)), 42)?; // tests only: the seed is the trapdoor
+//! let out = prove(&pk, Square(Fr::from(3u64)), &mut rand::thread_rng())?;
+//! assert_eq!(out.public_inputs, vec![Fr::from(9u64)]);
+//! verify(pk.verifying_key(), &out.public_inputs, &out.proof)?;
+//! # Ok::<(), bulwark_prover::ProverError>(())
+//! ```
+//!
 //! # File format
 //!
 //! Every key or proof file is a 9-byte header followed by a body (integers little-endian):
