@@ -1,1 +1,79 @@
 //! bulwark's prover: keys, setup, proving, verification and serialization over BN254.
+//!
+//! Groth16 (arkworks) for any `ConstraintSynthesizer<Fr>`:
+//!
+//! - [`dev_setup_insecure`] — a deterministic, seeded, **insecure** key generation for tests
+//!   and development, giving a [`ProvingKey`] that carries its prepared [`VerifyingKey`];
+//! - [`prove`] — checks the witness (typed error naming the first unsatisfied constraint)
+//!   and the key's shape, proves, self-verifies, and returns the proof with its public inputs;
+//! - [`verify`] — typed errors for a wrong public-input count and a rejected proof;
+//! - versioned binary files (`write_to`/`read_from` on the key and proof types) and
+//!   snarkjs-compatible JSON ([`write_snarkjs_files`]).
+//!
+//! # Example
+//!
+//! ```
+//! use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError, lc};
+//! use bulwark_prover::{Fr, dev_setup_insecure, prove, verify};
+//!
+//! /// Knows `x` with `x² = y`; `y` public.
+//! struct Square(Fr);
+//!
+//! impl ConstraintSynthesizer<Fr> for Square {
+//!     fn generate_constraints(self, cs: ConstraintSystemRef<Fr>) -> Result<(), SynthesisError> {
+//!         let x = cs.new_witness_variable(|| Ok(self.0))?;
+//!         let y = cs.new_input_variable(|| Ok(self.0 * self.0))?;
+//!         cs.enforce_r1cs_constraint(|| lc!(x), || lc!(x), || lc!(y))
+//!     }
+//! }
+//!
+//! let pk = dev_setup_insecure(Square(Fr::from(0u64)), 42)?; // tests only: the seed is the trapdoor
+//! let out = prove(&pk, Square(Fr::from(3u64)), &mut rand::thread_rng())?;
+//! assert_eq!(out.public_inputs, vec![Fr::from(9u64)]);
+//! verify(pk.verifying_key(), &out.public_inputs, &out.proof)?;
+//! # Ok::<(), bulwark_prover::ProverError>(())
+//! ```
+//!
+//! # File format
+//!
+//! Every key or proof file is a 9-byte header followed by a body (integers little-endian):
+//!
+//! | offset | size | field                                                          |
+//! |--------|------|----------------------------------------------------------------|
+//! | 0      | 4    | magic `b"BWK\0"` ([`MAGIC`])                                    |
+//! | 4      | 2    | format version, `u16` ([`FORMAT_VERSION`] = 1)                  |
+//! | 6      | 1    | proof system ([`ProofSystem`]): 1 = Groth16                    |
+//! | 7      | 1    | artifact kind ([`ArtifactKind`]): 1 = pk, 2 = vk, 3 = proof     |
+//! | 8      | 1    | curve ([`CurveId`]): 1 = BN254                                  |
+//! | 9      | rest | `ark_groth16::{ProvingKey, VerifyingKey, Proof}<Bn254>`, arkworks canonical compressed serialization |
+//!
+//! Reading checks magic, version, proof system, kind and curve in that order, then the body,
+//! then that nothing follows it; each failure is its own [`FormatError`] variant.
+//!
+//! Validation on load: verifying keys and proofs are always fully validated (points on the
+//! curve and in the prime-order subgroup, canonical field elements). Proving keys are validated
+//! only with [`Validate::Yes`]: a proving key is produced locally and subgroup checks on its
+//! (potentially millions of) G2 points are expensive. Skipping them cannot make a false
+//! statement verify — a corrupted proving key only yields proofs that fail verification, and
+//! [`prove`] verifies each proof before returning it. Compressed decoding recovers `y` from
+//! `x`, so points are on the curve even unvalidated; BN254's G1 has cofactor 1.
+
+mod error;
+mod format;
+mod keys;
+mod pk_decode;
+mod prove;
+mod setup;
+mod snarkjs;
+mod verify;
+
+pub use ark_bn254::Fr;
+pub use error::{FormatError, ProverError};
+pub use format::{ArtifactKind, CurveId, FORMAT_VERSION, MAGIC, ProofSystem, Validate};
+pub use keys::{Proof, ProofWithInputs, ProvingKey, VerifyingKey};
+pub use prove::prove;
+pub use setup::dev_setup_insecure;
+pub use snarkjs::{
+    JsonG1, JsonG2, SnarkjsProof, SnarkjsVerificationKey, snarkjs_public, write_snarkjs_files,
+};
+pub use verify::verify;

@@ -1,0 +1,156 @@
+use ark_relations::gr1cs::SynthesisError;
+use ark_serialize::SerializationError;
+
+use crate::format::{ArtifactKind, CurveId, ProofSystem};
+
+/// Everything that can go wrong in setup, proving, verification or (de)serialization.
+#[derive(Debug, thiserror::Error)]
+pub enum ProverError {
+    /// The circuit's `generate_constraints` (or arkworks' key generation / witness map) failed.
+    #[error("constraint synthesis failed during {stage}: {source}")]
+    Synthesis {
+        /// Which stage was running: `"setup"`, `"prove"` or `"verify"`.
+        stage: &'static str,
+        /// The underlying arkworks error.
+        source: SynthesisError,
+    },
+    /// The witness does not satisfy the circuit; no proof was attempted.
+    #[error("witness does not satisfy the circuit: first unsatisfied constraint is `{constraint}`")]
+    Unsatisfied {
+        /// arkworks' name for the first unsatisfied constraint (`which_is_unsatisfied`): the
+        /// namespace path when a `ConstraintLayer` is installed in the tracing subscriber,
+        /// otherwise `"<predicate> - <index>"`.
+        constraint: String,
+    },
+    /// The circuit uses a constraint predicate other than R1CS, which Groth16 cannot prove.
+    #[error(
+        "circuit has {count} constraint(s) in predicate `{predicate}`; Groth16 proves only R1CS"
+    )]
+    UnsupportedPredicate {
+        /// The predicate label.
+        predicate: String,
+        /// How many constraints use it.
+        count: usize,
+    },
+    /// The circuit being proved does not have the shape the proving key was generated for.
+    #[error(
+        "circuit does not match the proving key: {what} is {circuit} in the circuit but {key} in the key"
+    )]
+    KeyMismatch {
+        /// Which dimension differs.
+        what: &'static str,
+        /// The circuit's value.
+        circuit: usize,
+        /// The key's value.
+        key: usize,
+    },
+    /// The freshly made proof did not verify against the key's own verifying key. The circuit
+    /// has the key's shape but not its constraints (it is a different circuit).
+    #[error(
+        "the proof made with this key does not verify against it: the circuit differs from the one the key was generated for"
+    )]
+    ProofSelfCheckFailed,
+    /// `verify` was called with the wrong number of public inputs.
+    #[error("wrong number of public inputs: the verifying key expects {expected}, got {got}")]
+    PublicInputCount {
+        /// The number the verifying key expects.
+        expected: usize,
+        /// The number supplied.
+        got: usize,
+    },
+    /// The proof is well formed but does not verify for these public inputs.
+    #[error("proof rejected: the pairing check failed for these public inputs")]
+    InvalidProof,
+    /// A key or proof file could not be read or written.
+    #[error(transparent)]
+    Format(#[from] FormatError),
+    /// A snarkjs JSON export could not be encoded or written.
+    #[error("writing snarkjs JSON failed: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A file could not be created or written.
+    #[error("I/O error on {path}: {source}", path = path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}
+
+/// What was wrong with a serialized key or proof (see the [crate docs](crate#file-format) for
+/// the layout).
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// The file does not start with the bulwark magic bytes.
+    #[error("not a bulwark file: magic bytes are {found:02x?}, expected {expected:02x?}")]
+    BadMagic {
+        /// The four bytes found.
+        found: [u8; 4],
+        /// The four bytes expected.
+        expected: [u8; 4],
+    },
+    /// The format version is one this build does not read.
+    #[error("unsupported format version {found} (this build reads version {supported})")]
+    UnsupportedVersion {
+        /// The version found in the header.
+        found: u16,
+        /// The version this build reads and writes.
+        supported: u16,
+    },
+    /// The proof-system tag is unknown or not the one expected.
+    #[error("proof system tag {found} is not {expected:?}")]
+    WrongProofSystem {
+        /// The tag found in the header.
+        found: u8,
+        /// The proof system expected.
+        expected: ProofSystem,
+    },
+    /// The kind tag is unknown or names another kind of artifact (e.g. a proof where a
+    /// verifying key was expected).
+    #[error("wrong artifact kind: expected {expected:?}, header says {found}")]
+    WrongKind {
+        /// What the caller asked to read.
+        expected: ArtifactKind,
+        /// The header's kind, in words (`"Proof"`, or `"unknown tag 9"`).
+        found: String,
+    },
+    /// The curve id is unknown or not BN254.
+    #[error("curve id {found} is not {expected:?}")]
+    WrongCurve {
+        /// The id found in the header.
+        found: u8,
+        /// The curve expected.
+        expected: CurveId,
+    },
+    /// The input ended before the header or body was complete.
+    #[error("truncated {kind:?} file: input ended inside the {part}")]
+    Truncated {
+        /// What was being read.
+        kind: ArtifactKind,
+        /// `"header"` or `"body"`.
+        part: &'static str,
+    },
+    /// The body is not a valid canonical encoding (a point off the curve or outside the
+    /// prime-order subgroup, a non-canonical field element, a bad length).
+    #[error("invalid {kind:?} body: {source}")]
+    InvalidBody {
+        /// What was being read.
+        kind: ArtifactKind,
+        /// arkworks' description of the problem.
+        source: SerializationError,
+    },
+    /// Bytes follow the end of the artifact.
+    #[error("trailing bytes after the {kind:?} body")]
+    TrailingBytes {
+        /// What was being read.
+        kind: ArtifactKind,
+    },
+    /// The underlying reader or writer failed.
+    #[error("I/O error on {kind:?} file: {source}")]
+    Io {
+        /// What was being read or written.
+        kind: ArtifactKind,
+        /// The I/O error.
+        source: std::io::Error,
+    },
+}

@@ -1,0 +1,75 @@
+use ark_bn254::{Bn254, Fr};
+use ark_groth16::PreparedVerifyingKey;
+
+/// A Groth16 proving key for one circuit, together with its prepared verifying key.
+///
+/// Load or generate it once and prove many times with [`crate::prove`]: proving only borrows
+/// it. The verifying key is prepared (pairing `e(alpha, beta)` and negated, line-prepared
+/// `gamma`/`delta`) when the key is built or read, so every proof can be checked against it
+/// before it is returned.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProvingKey {
+    pub(crate) pk: ark_groth16::ProvingKey<Bn254>,
+    pub(crate) vk: VerifyingKey,
+}
+
+impl ProvingKey {
+    pub(crate) fn from_ark(pk: ark_groth16::ProvingKey<Bn254>) -> Self {
+        let vk = VerifyingKey::from_ark(pk.vk.clone());
+        Self { pk, vk }
+    }
+
+    /// The verifying key that matches this proving key.
+    pub fn verifying_key(&self) -> &VerifyingKey {
+        &self.vk
+    }
+}
+
+/// A Groth16 verifying key, kept in prepared form for fast repeated verification.
+///
+/// Invariant: the key has at least one `gamma_abc_g1` element (the constant term), so
+/// [`VerifyingKey::num_public_inputs`] cannot underflow; deserialization enforces it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerifyingKey {
+    pub(crate) pvk: PreparedVerifyingKey<Bn254>,
+}
+
+impl VerifyingKey {
+    pub(crate) fn from_ark(vk: ark_groth16::VerifyingKey<Bn254>) -> Self {
+        Self {
+            pvk: ark_groth16::prepare_verifying_key(&vk),
+        }
+    }
+
+    /// How many public inputs a proof for this key is verified against (the circuit's instance
+    /// variables, not counting the constant one).
+    pub fn num_public_inputs(&self) -> usize {
+        self.pvk.vk.gamma_abc_g1.len() - 1
+    }
+
+    /// The underlying arkworks verifying key (for verifier-contract export and other tooling).
+    pub fn as_ark(&self) -> &ark_groth16::VerifyingKey<Bn254> {
+        &self.pvk.vk
+    }
+}
+
+/// A Groth16 proof: two G1 points and one G2 point (128 bytes compressed).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Proof(pub(crate) ark_groth16::Proof<Bn254>);
+
+impl Proof {
+    /// The underlying arkworks proof.
+    pub fn as_ark(&self) -> &ark_groth16::Proof<Bn254> {
+        &self.0
+    }
+}
+
+/// What [`crate::prove`] returns: the proof and the public inputs it was made for, in the
+/// order the circuit allocated them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProofWithInputs {
+    /// The proof.
+    pub proof: Proof,
+    /// The circuit's public inputs (instance assignment without the leading constant 1).
+    pub public_inputs: Vec<Fr>,
+}
