@@ -34,34 +34,47 @@ pub fn read_fixture<T: for<'de> Deserialize<'de>>(name: &str) -> T {
 /// Soundness sweep: the system is satisfied as built, and perturbing any single witness
 /// variable (the honest value plus one) makes it unsatisfied. Returns how many were checked.
 ///
-/// The system is finalized first (every linear combination inlined into the constraints) and
-/// the cached linear-combination values are dropped, so each check re-evaluates the
-/// constraints from the perturbed allocated variables.
+/// Works on the finalized R1CS matrices, so every constraint is written over allocated
+/// variables only, and re-checks just the rows that mention the perturbed variable (a
+/// perturbation can only break those), which keeps the sweep linear in the matrix size.
 pub fn assert_every_witness_is_bound(cs: &ConstraintSystemRef<Fr>) -> usize {
     cs.finalize();
-    cs.borrow_mut()
-        .expect("constraint system")
-        .assignments
-        .lc_assignment
-        .clear();
     assert!(
         cs.is_satisfied().expect("assigned"),
         "honest witness must satisfy"
     );
-    let n = cs.num_witness_variables();
-    for i in 0..n {
-        let set = |delta: Fr| {
-            let mut inner = cs.borrow_mut().expect("constraint system");
-            inner.assignments.witness_assignment[i] += delta;
-        };
-        set(Fr::one());
-        let satisfied = cs.is_satisfied().expect("assigned");
-        set(-Fr::one());
+    let matrices = cs.to_matrices().expect("matrices");
+    assert_eq!(matrices.len(), 1, "only R1CS constraints are expected");
+    let [a, b, c] = <[_; 3]>::try_from(matrices.into_values().next().expect("R1CS"))
+        .unwrap_or_else(|_| panic!("R1CS has three matrices"));
+    let inner = cs.borrow().expect("constraint system");
+    let instance = &inner.assignments.instance_assignment;
+    let witness = &inner.assignments.witness_assignment;
+    let num_instance = instance.len();
+    let mut z: Vec<Fr> = instance.iter().chain(witness).copied().collect();
+
+    let mut rows_of: Vec<Vec<usize>> = vec![Vec::new(); witness.len()];
+    for (row, ((ra, rb), rc)) in a.iter().zip(&b).zip(&c).enumerate() {
+        for &(_, col) in ra.iter().chain(rb).chain(rc) {
+            if col >= num_instance && rows_of[col - num_instance].last() != Some(&row) {
+                rows_of[col - num_instance].push(row);
+            }
+        }
+    }
+    let eval =
+        |z: &[Fr], row: &[(Fr, usize)]| -> Fr { row.iter().map(|(k, col)| *k * z[*col]).sum() };
+    let holds = |z: &[Fr], r: usize| eval(z, &a[r]) * eval(z, &b[r]) == eval(z, &c[r]);
+
+    for (w, rows) in rows_of.iter().enumerate() {
+        let col = num_instance + w;
+        z[col] += Fr::one();
+        let broken = rows.iter().any(|&r| !holds(&z, r));
+        z[col] -= Fr::one();
         assert!(
-            !satisfied,
-            "witness variable {i} of {n} is not bound by any constraint"
+            broken,
+            "witness variable {w} of {} is not bound by any constraint",
+            witness.len()
         );
     }
-    assert!(cs.is_satisfied().expect("assigned"));
-    n
+    witness.len()
 }
