@@ -14,7 +14,7 @@ use bulwark_circuits::{
         self,
         r1cs::{SignatureVar, verify_poseidon},
     },
-    merkle::{MerklePathVar, MerkleTree},
+    merkle::{MerklePathVar, MerkleTree, QuadPathVar, QuadTree},
     poseidon, range,
     sum_tree::{SumLeaf, SumLeafVar, SumNodeVar, SumPathVar, SumTree},
 };
@@ -132,6 +132,46 @@ fn merkle_rows(rows: &mut Vec<Row>) -> Result<()> {
     Ok(())
 }
 
+fn quad_rows(rows: &mut Vec<Row>) -> Result<()> {
+    for depth in [24, 32] {
+        let leaves: Vec<(u64, Fr)> = (0..8u64).map(|i| (i * 977 + 5, Fr::from(i + 1))).collect();
+        let tree = QuadTree::build(depth, leaves.clone())?;
+        let (index, leaf) = leaves[3];
+        let path = tree.path(index)?;
+        let root = *tree.root();
+        let mut updated = tree.clone();
+        let new_leaf = Fr::from(1_000u64);
+        updated.set(index, new_leaf)?;
+        let new_root = *updated.root();
+        let verify = count(|cs| {
+            let path = QuadPathVar::new_witness(cs.clone(), || Ok(&path))?;
+            let root = FpVar::new_input(cs.clone(), || Ok(root))?;
+            path.enforce_root(&FpVar::new_witness(cs.clone(), || Ok(leaf))?, &root)
+        })?;
+        let update = count(|cs| {
+            let path = QuadPathVar::new_witness(cs.clone(), || Ok(&path))?;
+            let old_root = FpVar::new_input(cs.clone(), || Ok(root))?;
+            let new_root = FpVar::new_input(cs.clone(), || Ok(new_root))?;
+            let old_leaf = FpVar::new_witness(cs.clone(), || Ok(leaf))?;
+            let new_leaf = FpVar::new_witness(cs.clone(), || Ok(new_leaf))?;
+            path.enforce_update(&old_leaf, &new_leaf, &old_root, &new_root)
+        })?;
+        rows.push(Row {
+            gadget: format!("4-ary Merkle path, depth {depth}"),
+            constraints: verify,
+            budget: None,
+            reference: "depth/2 × (Poseidon(4) + 4) + depth",
+        });
+        rows.push(Row {
+            gadget: format!("4-ary Merkle update, depth {depth}"),
+            constraints: update,
+            budget: None,
+            reference: "the rollup's account tree",
+        });
+    }
+    Ok(())
+}
+
 fn sum_tree_rows(rows: &mut Vec<Row>) -> Result<()> {
     for assets in [1usize, 4] {
         let depth = 20;
@@ -184,6 +224,7 @@ fn constraint_report() -> Result<()> {
     poseidon_rows(&mut rows)?;
     eddsa_row(&mut rows)?;
     merkle_rows(&mut rows)?;
+    quad_rows(&mut rows)?;
     sum_tree_rows(&mut rows)?;
     range_row(&mut rows)?;
 

@@ -1,5 +1,7 @@
 //! Sparse Merkle tree: native behaviour, gadget soundness, gadget-vs-native properties, costs.
 
+mod common;
+
 use ark_ff::PrimeField;
 use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
 use ark_relations::gr1cs::{ConstraintSystem, ConstraintSystemRef, SynthesisError};
@@ -324,9 +326,7 @@ fn constraint_counts() -> TestResult {
 /// `BULWARK_TREE_LOG_LEAVES=20` for the 2^20 measurement (`--release -- --nocapture`).
 #[test]
 fn bulk_build_large_sparse_tree() -> TestResult {
-    let log_leaves: u32 = std::env::var("BULWARK_TREE_LOG_LEAVES")
-        .map(|v| v.parse().expect("BULWARK_TREE_LOG_LEAVES is a number"))
-        .unwrap_or(16);
+    let log_leaves = common::large_tree_log_leaves(16);
     let depth = 24;
     let leaves: Vec<(u64, Fr)> = (0..1u64 << log_leaves)
         .map(|i| (i * 13 % (1 << depth), Fr::from(i + 1)))

@@ -78,3 +78,12 @@ pub fn assert_every_witness_is_bound(cs: &ConstraintSystemRef<Fr>) -> usize {
     }
     witness.len()
 }
+
+/// Size of the large-tree build tests: `2^BULWARK_TREE_LOG_LEAVES` leaves, or `2^default_log`
+/// (CI-sized) when unset. `BULWARK_TREE_LOG_LEAVES=20 cargo test --release ... -- --nocapture`
+/// measures the 2^20 build.
+pub fn large_tree_log_leaves(default_log: u32) -> u32 {
+    std::env::var("BULWARK_TREE_LOG_LEAVES")
+        .map(|v| v.parse().expect("BULWARK_TREE_LOG_LEAVES is a number"))
+        .unwrap_or(default_log)
+}
