@@ -5,14 +5,11 @@ use std::collections::BTreeMap;
 
 use ark_ff::{BigInteger, PrimeField};
 
-use super::ops::{Deposit, Transfer, Withdrawal, noop_public_key};
+use super::ops::{Deposit, L1_ADDRESS_BITS, Transfer, Withdrawal, noop_public_key};
 use super::{Account, Batch, Operation, RollupError, RollupParams, Rule, State};
 use crate::Fr;
 use crate::babyjubjub::Point;
 use crate::eddsa::{Signature, verify_poseidon};
-
-/// Bits of an L1 address.
-pub(crate) const L1_ADDRESS_BITS: usize = 160;
 
 /// An account debited by a signed operation: its state before and after.
 #[derive(Clone, Copy, Debug)]
@@ -146,6 +143,7 @@ impl View<'_> {
                 self.in_range(t.to)?;
                 let msg = Transfer::message(t.from, t.to, t.amount, t.fee, t.nonce);
                 let debit = self.debit(t.from, t.nonce, t.amount, t.fee, msg, &t.signature)?;
+                // The receiver sees the debit: `from = to` is a self-transfer.
                 self.touched.insert(debit.index, debit.after);
                 let receiver = self.existing(t.to)?;
                 (Some(debit), Some(credit(t.to, Some(receiver), t.amount)?))
@@ -255,6 +253,6 @@ fn credit(index: u64, before: Option<Account>, amount: u64) -> Result<Credit, Ru
 }
 
 /// Whether `value < 2^bits`.
-pub(crate) fn fits_bits(value: &Fr, bits: usize) -> bool {
+fn fits_bits(value: &Fr, bits: usize) -> bool {
     value.into_bigint().num_bits() as usize <= bits
 }

@@ -33,8 +33,8 @@ pub use account::{Account, AccountFields};
 pub use check::check;
 pub use error::{RollupError, Rule};
 pub use ops::{
-    Batch, Deposit, OpKind, Operation, TRANSFER_TAG, Transfer, WITHDRAW_TAG, Withdrawal,
-    noop_public_key, noop_signature,
+    Batch, Deposit, L1_ADDRESS_BITS, OpKind, Operation, TRANSFER_TAG, Transfer, WITHDRAW_TAG,
+    Withdrawal, noop_public_key, noop_signature,
 };
 pub use r1cs::RollupCircuit;
 pub use state::State;

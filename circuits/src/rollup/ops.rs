@@ -13,6 +13,8 @@ use crate::poseidon;
 pub const TRANSFER_TAG: u64 = 1;
 /// Domain tag of withdrawal messages (first Poseidon input).
 pub const WITHDRAW_TAG: u64 = 2;
+/// Bits of an L1 address: a withdrawal's `l1_address` is below `2^160`.
+pub const L1_ADDRESS_BITS: usize = 160;
 
 /// The kind of a batch slot; the discriminant is the `kind` field of the pubdata.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -26,7 +26,7 @@ use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
 use ark_relations::gr1cs::{ConstraintSystemRef, SynthesisError};
 
 use super::super::commitment::{AMOUNT_SHIFT, FEE_SHIFT, FROM_SHIFT, TO_SHIFT, pow2};
-use super::super::ops::{OpKind, TRANSFER_TAG, WITHDRAW_TAG, noop_public_key};
+use super::super::ops::{L1_ADDRESS_BITS, OpKind, TRANSFER_TAG, WITHDRAW_TAG, noop_public_key};
 use super::super::tree::AccountPathVar;
 use super::super::{AccountFields, SlotWitness};
 use crate::Fr;
@@ -34,9 +34,6 @@ use crate::babyjubjub::r1cs::PointVar;
 use crate::eddsa::r1cs::{SignatureVar, verify_poseidon};
 use crate::poseidon;
 use crate::range::{RangeBits, enforce};
-
-/// Bits of an L1 address.
-const L1_ADDRESS_BITS: usize = 160;
 
 /// What flows from slot to slot: the current root, the data chain `c_i` and the fee total.
 pub(super) struct Running {
