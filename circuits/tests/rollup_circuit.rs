@@ -140,19 +140,25 @@ const COMMON: &[Mutation] = &[
         s.sender.path = reindex(&s.sender.path, s.sender.path.index() ^ 1)
     }),
     ("to", |s| {
-        s.receiver.path = reindex(&s.receiver.path, s.receiver.path.index() ^ 4)
+        s.receiver.path = reindex(&s.receiver.path, s.receiver.path.index() ^ 20)
     }),
-    ("sender sibling 0", |s| {
-        s.sender.path = bump_sibling(&s.sender.path, 0)
+    ("sender sibling (0, 0)", |s| {
+        s.sender.path = bump_sibling(&s.sender.path, Sibling::Quad(0, 0))
+    }),
+    ("sender sibling (1, 2)", |s| {
+        s.sender.path = bump_sibling(&s.sender.path, Sibling::Quad(1, 2))
     }),
     ("sender top sibling", |s| {
-        s.sender.path = bump_sibling(&s.sender.path, DEPTH - 1)
+        s.sender.path = bump_sibling(&s.sender.path, Sibling::Top)
     }),
-    ("receiver sibling 0", |s| {
-        s.receiver.path = bump_sibling(&s.receiver.path, 0)
+    ("receiver sibling (0, 1)", |s| {
+        s.receiver.path = bump_sibling(&s.receiver.path, Sibling::Quad(0, 1))
+    }),
+    ("receiver sibling (1, 0)", |s| {
+        s.receiver.path = bump_sibling(&s.receiver.path, Sibling::Quad(1, 0))
     }),
     ("receiver top sibling", |s| {
-        s.receiver.path = bump_sibling(&s.receiver.path, DEPTH - 1)
+        s.receiver.path = bump_sibling(&s.receiver.path, Sibling::Top)
     }),
     ("sender leaf", |s| s.sender.leaf += one()),
     ("receiver leaf", |s| s.receiver.leaf += one()),
@@ -245,7 +251,7 @@ fn operator_and_public_inputs_are_bound() {
             w.operator.path = reindex(&w.operator.path, 1)
         }),
         ("operator sibling", |w| {
-            w.operator.path = bump_sibling(&w.operator.path, 1)
+            w.operator.path = bump_sibling(&w.operator.path, Sibling::Quad(1, 1))
         }),
         ("old_root", |w| w.old_root += Fr::ONE),
         ("new_root", |w| w.new_root += Fr::ONE),

@@ -80,9 +80,9 @@ fn each_rule_is_named_with_the_operation_index() {
         Rule::UnknownAccount { index: 9 }
     );
     assert_eq!(
-        rule_of(transfer(2, 16, 1, 0, 0)),
+        rule_of(transfer(2, 32, 1, 0, 0)),
         Rule::IndexOutOfRange {
-            index: 16,
+            index: 32,
             depth: DEPTH
         }
     );
@@ -257,7 +257,7 @@ fn params_are_validated() {
 fn state_json_round_trips_with_decimal_keys() {
     let s = state();
     let json = serde_json::to_value(&s).expect("serialize");
-    assert_eq!(json["depth"], 4);
+    assert_eq!(json["depth"], DEPTH);
     let first = &json["accounts"][1];
     assert_eq!(first["index"], 1);
     assert_eq!(first["balance"], 1_000);
@@ -266,12 +266,12 @@ fn state_json_round_trips_with_decimal_keys() {
     assert!(x.chars().all(|c| c.is_ascii_digit()));
     let back: State = serde_json::from_value(json).expect("deserialize");
     assert_eq!(back.root(), s.root());
-    let dup = r#"{"depth":4,"accounts":[
+    let dup = r#"{"depth":5,"accounts":[
         {"index":1,"public_key":["1","2"],"balance":1,"nonce":0},
         {"index":1,"public_key":["1","2"],"balance":1,"nonce":0}]}"#;
     assert!(serde_json::from_str::<State>(dup).is_err());
     let bad =
-        r#"{"depth":4,"accounts":[{"index":1,"public_key":["x","2"],"balance":1,"nonce":0}]}"#;
+        r#"{"depth":5,"accounts":[{"index":1,"public_key":["x","2"],"balance":1,"nonce":0}]}"#;
     assert!(serde_json::from_str::<State>(bad).is_err());
 }
 

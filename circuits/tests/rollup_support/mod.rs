@@ -9,8 +9,8 @@ use bulwark_circuits::rollup::{
     State, Transfer, Withdrawal, build_witness,
 };
 
-/// Depth of the test tree: 16 leaves.
-pub const DEPTH: usize = 4;
+/// Depth of the test tree: 32 leaves, two quad levels and a binary top level.
+pub const DEPTH: usize = 5;
 /// The operator's account.
 pub const OPERATOR: u64 = 0;
 /// The index a deposit creates.
@@ -88,12 +88,26 @@ pub fn satisfied(b: usize, w: BatchWitness) -> bool {
 
 /// The same path at another index.
 pub fn reindex(path: &AccountPath, index: u64) -> AccountPath {
-    AccountPath::new(index, path.siblings().to_vec()).expect("index in range")
+    AccountPath::new(index, path.siblings().to_vec(), path.top_sibling().copied())
+        .expect("index in range")
 }
 
-/// The same path with sibling `level` increased by one.
-pub fn bump_sibling(path: &AccountPath, level: usize) -> AccountPath {
+/// Where a sibling sits: a quad level and a slot among its three, or the binary top.
+#[derive(Clone, Copy, Debug)]
+pub enum Sibling {
+    /// Quad level (leaf level first) and position among the level's three siblings.
+    Quad(usize, usize),
+    /// The binary top level (odd depths).
+    Top,
+}
+
+/// The same path with one sibling increased by one.
+pub fn bump_sibling(path: &AccountPath, which: Sibling) -> AccountPath {
     let mut siblings = path.siblings().to_vec();
-    siblings[level] += Fr::from(1u64);
-    AccountPath::new(path.index(), siblings).expect("same shape")
+    let mut top = path.top_sibling().copied();
+    match which {
+        Sibling::Quad(level, slot) => siblings[level][slot] += Fr::from(1u64),
+        Sibling::Top => *top.as_mut().expect("odd depth") += Fr::from(1u64),
+    }
+    AccountPath::new(path.index(), siblings, top).expect("same shape")
 }

@@ -1,13 +1,48 @@
 //! The rollup circuit: `B` uniform slots, then the operator's fee credit.
 //!
-//! Public inputs, in order: `old_root`, `new_root`, `commitment`. Each slot (see [`slot`])
-//! performs two leaf updates — `A` at `from`, `B` at `to` — gated by one-hot kind flags,
-//! verifies one EdDSA signature, range-checks every amount and new balance to 64 bits and
-//! extends the L1 data chain. After the slots, the fee total is credited to the operator with
+//! Public inputs, in order: `old_root`, `new_root`, `commitment`. Each slot performs two leaf
+//! updates — `A` at `from`, `B` at `to` — gated by one-hot kind flags, verifies one EdDSA
+//! signature, range-checks every amount and new balance to 64 bits and extends the L1 data
+//! chain. After the slots, the fee total is credited to the operator with
 //! a third kind of update and the chain is closed with the operator's index.
 //!
-//! Costs are measured by `rollup_circuit::constraint_counts` (ignored test; run it with
-//! `--ignored --nocapture`).
+//! # A slot
+//!
+//! Kind flags `{noop, transfer, deposit, withdrawal}` are booleans summing to 1;
+//! `signed = transfer + withdrawal`, `credits = transfer + deposit`.
+//!
+//! * **Update A** (at `from`): if `signed`, the old leaf is `Poseidon(sender)` and the new
+//!   leaf `Poseidon(pk, balance − amount − fee, nonce + 1)`; otherwise old = new = a free leaf
+//!   at any index (pubdata forces `from = 0` for deposits and no-ops).
+//! * **Update B** (at `to`, against the root after A, so `from = to` is a self-transfer that
+//!   pays only the fee): if `credits`, the old leaf is `Poseidon(receiver)` — or `0` when a
+//!   deposit creates the account (`is_new`, which forces balance and nonce 0) — and the new
+//!   leaf `Poseidon(pk, balance + amount, nonce)`; otherwise no change. A transfer's receiver
+//!   therefore exists (no Poseidon preimage of 0 is known); a deposit's key is the receiver's
+//!   key and is published, so the L1 contract checks it.
+//! * **Signature**: one EdDSA verification per slot. Signed slots verify the sender's key on
+//!   `Poseidon(tag, from, to | l1_address, amount, fee, nonce)`; unsigned slots verify
+//!   [`noop_public_key`](super::noop_public_key) on message `0`. Sound because an unsigned
+//!   slot never debits: A is a no-change update and B only credits, which for a deposit L1
+//!   authorises through the commitment. (The no-op key's private key is public; `check`
+//!   refuses deposits that would create an account under it.)
+//! * **Ranges**: amount, fee, both new balances and `nonce + 1` below `2^64` (so no underflow
+//!   wraps into a large balance and no credit overflows); `l1_address` below `2^160` and zero
+//!   unless a withdrawal; `from`, `to` are the path index bits.
+//!
+//! Costs (4-ary account tree), measured by `cargo test -p bulwark-circuits --test
+//! rollup_circuit constraint_count -- --include-ignored --nocapture`:
+//!
+//! | | D = 24 | D = 32 |
+//! |---|---|---|
+//! | per slot, `count(B = 2) − count(B = 1)` | 20,721 | 25,545 |
+//! | total, B = 1 | 28,856 | 36,092 |
+//! | total, B = 4 / B = 16 | 91,019 / 339,671 | |
+//!
+//! A slot at `D = 32`: four quad-path root computations ≈ 19,300 (16 × Poseidon(4) + placing
+//! each), EdDSA ≈ 3,900, five Poseidon(4) (four leaves, one chain link) ≈ 1,500, the message
+//! Poseidon(6) ≈ 350, range checks ≈ 490, the rest a few dozen. The fixed part (operator
+//! credit, commitment) is ≈ 10,500.
 
 mod slot;
 

@@ -1,25 +1,4 @@
-//! One batch slot in R1CS.
-//!
-//! Kind flags `{noop, transfer, deposit, withdrawal}` are booleans summing to 1;
-//! `signed = transfer + withdrawal`, `credits = transfer + deposit`.
-//!
-//! * **Update A** (at `from`): if `signed`, the old leaf is `Poseidon(sender)` and the new
-//!   leaf `Poseidon(pk, balance − amount − fee, nonce + 1)`; otherwise old = new = a free leaf
-//!   at any index (pubdata forces `from = 0` for deposits and no-ops).
-//! * **Update B** (at `to`, against the root after A, so `from = to` is a self-transfer that
-//!   pays only the fee): if `credits`, the old leaf is `Poseidon(receiver)` — or `0` when a
-//!   deposit creates the account (`is_new`, which forces balance and nonce 0) — and the new
-//!   leaf `Poseidon(pk, balance + amount, nonce)`; otherwise no change. A transfer's receiver
-//!   therefore exists (no Poseidon preimage of 0 is known); a deposit's key is the receiver's
-//!   key and is published, so the L1 contract checks it.
-//! * **Signature**: one EdDSA verification per slot. Signed slots verify the sender's key on
-//!   `Poseidon(tag, from, to | l1_address, amount, fee, nonce)`; unsigned slots verify
-//!   [`noop_public_key`] on message `0`. Sound because an unsigned slot never debits: A is a
-//!   no-change update and B only credits, which for a deposit L1 authorises through the
-//!   commitment.
-//! * **Ranges**: amount, fee, both new balances and `nonce + 1` below `2^64` (so no underflow
-//!   wraps into a large balance and no credit overflows); `l1_address` below `2^160` and zero
-//!   unless a withdrawal; `from`, `to` are the path index bits.
+//! One batch slot in R1CS; the constraints are described in the parent module.
 
 use ark_ff::Field;
 use ark_r1cs_std::{fields::fp::FpVar, prelude::*};
