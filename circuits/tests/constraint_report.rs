@@ -6,7 +6,9 @@
 //! working circuits.
 
 use ark_r1cs_std::{alloc::AllocVar, fields::fp::FpVar};
-use ark_relations::gr1cs::{ConstraintSystem, ConstraintSystemRef, SynthesisError};
+use ark_relations::gr1cs::{
+    ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef, SynthesisError,
+};
 use bulwark_circuits::{
     Fr,
     babyjubjub::r1cs::PointVar,
@@ -16,6 +18,7 @@ use bulwark_circuits::{
     },
     merkle::{MerklePathVar, MerkleTree, QuadPathVar, QuadTree},
     poseidon, range,
+    rollup::{RollupCircuit, RollupParams},
     sum_tree::{SumLeaf, SumLeafVar, SumNodeVar, SumPathVar, SumTree},
 };
 
@@ -218,6 +221,42 @@ fn range_row(rows: &mut Vec<Row>) -> Result<()> {
     Ok(())
 }
 
+/// Constraints of a whole rollup batch circuit (the blank circuit has the real one's shape).
+fn rollup_batch(depth: usize, batch_size: usize) -> Result<usize> {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    RollupCircuit::blank(RollupParams::new(depth, batch_size)?)?
+        .generate_constraints(cs.clone())?;
+    Ok(cs.num_constraints())
+}
+
+/// Every slot has the same shape whatever its operation, so one more slot costs exactly one
+/// transfer: `count(B = 2) − count(B = 1)`. The rest is the batch's fixed cost (the operator's
+/// fee credit and closing the L1-data commitment).
+fn rollup_rows(rows: &mut Vec<Row>) -> Result<()> {
+    for depth in [24, 32] {
+        let (one, two) = (rollup_batch(depth, 1)?, rollup_batch(depth, 2)?);
+        rows.push(Row {
+            gadget: format!("Rollup transfer (one slot), D = {depth}"),
+            constraints: two - one,
+            budget: (depth == 32).then_some(30_000),
+            reference: "circom transfer with circomlib gadgets at D = 32: 36,988",
+        });
+        rows.push(Row {
+            gadget: format!("Rollup batch fixed cost, D = {depth}"),
+            constraints: 2 * one - two,
+            budget: None,
+            reference: "operator fee credit + commitment",
+        });
+    }
+    rows.push(Row {
+        gadget: "Rollup batch, D = 24, B = 4".into(),
+        constraints: rollup_batch(24, 4)?,
+        budget: None,
+        reference: "whole circuit",
+    });
+    Ok(())
+}
+
 #[test]
 fn constraint_report() -> Result<()> {
     let mut rows = Vec::new();
@@ -227,6 +266,7 @@ fn constraint_report() -> Result<()> {
     quad_rows(&mut rows)?;
     sum_tree_rows(&mut rows)?;
     range_row(&mut rows)?;
+    rollup_rows(&mut rows)?;
 
     let mut table = format!(
         "\n{:<36} {:>11} {:>8}  {}\n",

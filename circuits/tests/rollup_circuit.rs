@@ -437,36 +437,6 @@ fn count(depth: usize, b: usize) -> usize {
     cs.num_constraints()
 }
 
-/// The issue's budget: at most 30,000 constraints per transfer at depth 32.
-const BUDGET_PER_SLOT: usize = 30_000;
-
-#[test]
-fn constraint_count_at_depth_32() {
-    let (one, two) = (count(32, 1), count(32, 2));
-    let per_slot = two - one;
-    eprintln!(
-        "D=32: B=1 {one}, B=2 {two}, per slot {per_slot}, total/B at B=2 {}",
-        two / 2
-    );
-    assert!(
-        per_slot <= BUDGET_PER_SLOT,
-        "{per_slot} constraints per slot exceed {BUDGET_PER_SLOT}"
-    );
-}
-
-#[test]
-#[ignore = "slow: reports constraint counts for the issue note"]
-fn constraint_counts() {
-    for depth in [24, 32] {
-        let (one, two) = (count(depth, 1), count(depth, 2));
-        eprintln!("D={depth}: per slot {}, B=1 total {one}", two - one);
-    }
-    for b in [4, 16] {
-        let n = count(24, b);
-        eprintln!("D=24 B={b}: total {n}, per slot {}", n / b);
-    }
-}
-
 #[test]
 fn blank_circuit_has_the_shape_of_a_real_one() {
     let w = honest();

@@ -4,6 +4,7 @@
 mod rollup_support;
 
 use bulwark_circuits::Fr;
+use bulwark_circuits::babyjubjub::Point;
 use bulwark_circuits::eddsa::public_key;
 use bulwark_circuits::rollup::commitment::{chain, commitment, pack_w0, pubdata};
 use bulwark_circuits::rollup::{
@@ -116,6 +117,16 @@ fn each_rule_is_named_with_the_operation_index() {
         })),
         Rule::ReservedKey
     );
+    for bad_key in [Point::new(Fr::from(1u8), Fr::from(2u8)), Point::IDENTITY] {
+        assert_eq!(
+            rule_of(Operation::Deposit(Deposit {
+                to: 9,
+                public_key: bad_key,
+                amount: 1
+            })),
+            Rule::InvalidPublicKey
+        );
+    }
     let too_far = Fr::from(2u64).pow_vartime(160);
     assert_eq!(
         rule_of(Operation::Withdrawal(Withdrawal::signed(

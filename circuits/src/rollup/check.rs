@@ -160,6 +160,9 @@ impl View<'_> {
                         return Err(Rule::DepositToAnotherKey { index: to });
                     }
                     None if public_key == noop_public_key() => return Err(Rule::ReservedKey),
+                    None if !public_key.is_on_curve() || public_key.is_small_order() => {
+                        return Err(Rule::InvalidPublicKey);
+                    }
                     _ => {}
                 }
                 let start = before.unwrap_or(Account::new(public_key));

@@ -145,6 +145,10 @@ pub enum Rule {
     /// A deposit would create an account under the reserved no-op signing key.
     #[error("deposit key is the reserved no-op signing key")]
     ReservedKey,
+    /// A deposit would create an account under a key that is not a usable Baby Jubjub public
+    /// key (off the curve, or of small order): no signature could ever move the funds.
+    #[error("deposit key is not a valid public key (off the curve or of small order)")]
+    InvalidPublicKey,
     /// A withdrawal's L1 address does not fit 160 bits.
     #[error("L1 address does not fit 160 bits")]
     L1AddressTooLarge,
