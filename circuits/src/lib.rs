@@ -12,6 +12,7 @@
 //! | [`merkle`] | sparse Merkle tree, `Poseidon(l, r)` nodes | [`merkle::MerklePathVar`] |
 //! | [`sum_tree`] | Merkle sum tree over K assets | [`sum_tree::SumPathVar`] |
 //! | [`range`] | n-bit range checks | [`range::enforce`] |
+//! | [`solvency`] | book, reserves, commitments | [`solvency::BatchCircuit`], [`solvency::TopCircuit`], [`solvency::InclusionCircuit`] |
 
 /// The BN254 scalar field: every circuit value lives here.
 pub use ark_bn254::Fr;
@@ -21,4 +22,5 @@ pub mod eddsa;
 pub mod merkle;
 pub mod poseidon;
 pub mod range;
+pub mod solvency;
 pub mod sum_tree;
