@@ -124,6 +124,12 @@ pub enum InputError {
     /// The CSV header has no users below it.
     #[error("CSV: the book has no users")]
     NoUsers,
+    /// The reserves could not be read.
+    #[error("reading the reserves: {source}")]
+    ReservesRead {
+        /// The I/O error.
+        source: std::io::Error,
+    },
     /// The reserves JSON is malformed or holds an invalid reserve.
     #[error("reserves JSON line {line}, column {column}: {message}")]
     ReservesJson {
@@ -306,8 +312,13 @@ impl Reserves {
     }
 
     /// Reads `{"<asset>": "<amount>", ...}`; errors carry serde_json's line and column.
-    pub fn from_json(reader: impl Read) -> Result<Self, InputError> {
-        serde_json::from_reader(reader).map_err(|e| InputError::ReservesJson {
+    /// The file is small: it is read whole, so positions point into the text exactly.
+    pub fn from_json(mut reader: impl Read) -> Result<Self, InputError> {
+        let mut text = Vec::new();
+        reader
+            .read_to_end(&mut text)
+            .map_err(|source| InputError::ReservesRead { source })?;
+        serde_json::from_slice(&text).map_err(|e| InputError::ReservesJson {
             line: e.line(),
             column: e.column(),
             message: strip_position(&e),
