@@ -16,6 +16,10 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
+/// A named change to a circuit's witness or public inputs.
+type Mutation<C> = (&'static str, fn(&mut C));
+/// A named change that captures values.
+type BoxedMutation<C> = (&'static str, Box<dyn Fn(&mut C)>);
 
 const CSV: &str = "user_id,BTC,ETH\n\
                    alice,100,5\n\
@@ -35,9 +39,13 @@ fn seed() -> BlindingSeed {
 }
 
 fn committed() -> Result<CommittedBook, Box<dyn std::error::Error>> {
+    committed_with(params()?)
+}
+
+fn committed_with(params: SolvencyParams) -> Result<CommittedBook, Box<dyn std::error::Error>> {
     let book = Book::from_csv(CSV.as_bytes())?;
     let reserves = Reserves::from_json(RESERVES.as_bytes())?;
-    Ok(CommittedBook::new(&book, &reserves, params()?, seed())?)
+    Ok(CommittedBook::new(&book, &reserves, params, seed())?)
 }
 
 /// Synthesizes `circuit`; `None` if synthesis refuses (a wrong shape).
@@ -140,16 +148,20 @@ fn committed_book_rejects_wrong_shapes() -> TestResult {
 
 #[test]
 fn commitments_are_consistent_and_hide_the_totals() -> TestResult {
+    // Batches of 2 over 8 batches: three partly or fully used, five empty.
+    for p in [params()?, SolvencyParams::new(2, 1, 3)?] {
+        let book = committed_with(p)?;
+        assert_eq!(book.totals(), [(1u128 << 64) + 350, 16]);
+        for j in 0..p.batches() {
+            let witness = book.batch_witness(j)?;
+            assert_eq!(
+                witness.commitment(&p)?,
+                book.statement().batch_commitments[j]
+            );
+        }
+    }
     let book = committed()?;
     let p = *book.params();
-    assert_eq!(book.totals(), [(1u128 << 64) + 350, 16]);
-    for j in 0..p.batches() {
-        let witness = book.batch_witness(j)?;
-        assert_eq!(
-            witness.commitment(&p)?,
-            book.statement().batch_commitments[j]
-        );
-    }
     // A different seed: same book, unrelated commitments.
     let other = CommittedBook::new(
         &Book::from_csv(CSV.as_bytes())?,
@@ -170,16 +182,19 @@ fn commitments_are_consistent_and_hide_the_totals() -> TestResult {
 
 #[test]
 fn honest_book_satisfies_every_circuit() -> TestResult {
+    for p in [params()?, SolvencyParams::new(2, 1, 3)?] {
+        let book = committed_with(p)?;
+        for j in 0..p.batches() {
+            assert!(satisfied(book.batch_circuit(j)?), "batch {j} of {p:?}");
+        }
+        assert!(satisfied(book.top_circuit()), "top of {p:?}");
+        for id in ["alice", "bob", "carol", "dave", "erin"] {
+            let circuit = book.inclusion_circuit(id)?;
+            circuit.check()?;
+            assert!(satisfied(circuit), "inclusion of {id} in {p:?}");
+        }
+    }
     let book = committed()?;
-    for j in 0..book.params().batches() {
-        assert!(satisfied(book.batch_circuit(j)?), "batch {j}");
-    }
-    assert!(satisfied(book.top_circuit()), "top");
-    for id in ["alice", "bob", "carol", "dave", "erin"] {
-        let circuit = book.inclusion_circuit(id)?;
-        circuit.check()?;
-        assert!(satisfied(circuit), "inclusion of {id}");
-    }
     assert!(matches!(
         book.inclusion_circuit("mallory"),
         Err(SolvencyError::UnknownUser { .. })
@@ -217,7 +232,7 @@ fn public_inputs_are_what_the_circuits_allocate() -> TestResult {
 fn batch_rejects_each_mutated_field() -> TestResult {
     let book = committed()?;
     let honest = book.batch_circuit(0)?;
-    let mutations: [(&str, fn(&mut BatchCircuit)); 5] = [
+    let mutations: [Mutation<BatchCircuit>; 5] = [
         ("a balance", |c| {
             mutate_slot(c, 1, |v| v.balances[0] += Fr::ONE)
         }),
@@ -276,7 +291,7 @@ fn batch_rejects_out_of_range_balances_with_consistent_commitments() -> TestResu
 fn top_rejects_insolvency_and_each_mutated_field() -> TestResult {
     let book = committed()?;
     let honest = book.top_circuit();
-    let mutations: [(&str, fn(&mut TopCircuit)); 8] = [
+    let mutations: [Mutation<TopCircuit>; 8] = [
         ("a reserve below its total", |c| {
             c.statement.reserves[1] = 15;
         }),
@@ -393,7 +408,7 @@ fn inclusion_rejects_wrong_claims_and_witnesses() -> TestResult {
     let book = committed()?;
     let honest = book.inclusion_circuit("dave")?;
     let other_id = hash_user_id(b"carol")?;
-    let mutations: [(&str, Box<dyn Fn(&mut InclusionCircuit)>); 6] = [
+    let mutations: [BoxedMutation<InclusionCircuit>; 6] = [
         ("a wrong balance", Box::new(|c| c.claim.balances[0] += 1)),
         ("a wrong id", Box::new(move |c| c.claim.id_hash = other_id)),
         (

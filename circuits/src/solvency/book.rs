@@ -203,12 +203,17 @@ impl CommittedBook {
             hash: Fr::from(0u64),
             sums: vec![0; params.assets()],
         };
-        let size = params.batch_size() as u64;
-        let batch_nodes = (0..params.batches() as u64)
+        let size = params.batch_size();
+        let empty_batch = fold(vec![empty.clone(); size], empty.clone())?;
+        // Users fill leaves 0..n: batches past the last user are the empty subtree.
+        let batch_nodes = (0..params.batches())
             .into_par_iter()
             .map(|j| {
+                if j * size >= leaves.len() {
+                    return Ok(empty_batch.clone());
+                }
                 let nodes = (j * size..(j + 1) * size)
-                    .map(|i| tree.leaf(i).cloned())
+                    .map(|i| tree.leaf(i as u64).cloned())
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(fold(nodes, empty.clone())?)
             })
