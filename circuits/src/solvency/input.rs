@@ -219,7 +219,9 @@ pub(super) fn read_csv(reader: impl Read) -> Result<(Vec<String>, Vec<Entry>), I
             .map(|(i, asset)| {
                 let value = &record[i + 1];
                 parse_amount(value, 64)
-                    .map(|v| v as u64)
+                    .and_then(|v| {
+                        u64::try_from(v).map_err(|_| BalanceProblem::TooLarge { bits: 64 })
+                    })
                     .map_err(|problem| InputError::Balance {
                         line,
                         column: i + 2,
