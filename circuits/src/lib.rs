@@ -13,6 +13,7 @@
 //! | [`sum_tree`] | Merkle sum tree over K assets | [`sum_tree::SumPathVar`] |
 //! | [`range`] | n-bit range checks | [`range::enforce`] |
 //! | [`rollup`] | accounts, batches, `check`, witness builder, L1 commitment | [`rollup::RollupCircuit`] |
+//! | [`solvency`] | book, reserves, commitments | [`solvency::BatchCircuit`], [`solvency::TopCircuit`], [`solvency::InclusionCircuit`] |
 
 /// The BN254 scalar field: every circuit value lives here.
 pub use ark_bn254::Fr;
@@ -23,4 +24,5 @@ pub mod merkle;
 pub mod poseidon;
 pub mod range;
 pub mod rollup;
+pub mod solvency;
 pub mod sum_tree;

@@ -1,0 +1,580 @@
+//! Solvency: the native model, honest circuits, and soundness (each witness field mutated,
+//! out-of-range balances with consistent commitments, insolvency, the "max instead of sum"
+//! attack, id aliasing), the witness sweep, and constraint counts.
+
+mod common;
+
+use ark_ff::{AdditiveGroup, BigInteger, Field, PrimeField};
+use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef};
+use bulwark_circuits::Fr;
+use bulwark_circuits::solvency::{
+    BatchCircuit, BatchWitness, BlindingSeed, Book, CommittedBook, InclusionCircuit,
+    InclusionClaim, LeafValues, Reserves, SolvencyError, SolvencyParams, TopCircuit, commit_node,
+};
+use bulwark_circuits::sum_tree::{SumNode, chain, hash_user_id, node_hash};
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+/// A named change to a circuit's witness or public inputs.
+type Mutation<C> = (&'static str, fn(&mut C));
+/// A named change that captures values.
+type BoxedMutation<C> = (&'static str, Box<dyn Fn(&mut C)>);
+
+const CSV: &str = "user_id,BTC,ETH\n\
+                   alice,100,5\n\
+                   bob,0,7\n\
+                   carol,250,0\n\
+                   dave,1,1\n\
+                   erin,18446744073709551615,3\n";
+/// BTC total `2^64 + 350`; ETH total 16, reserve exactly 16.
+const RESERVES: &str = r#"{"ETH": "16", "BTC": "18446744073709552000"}"#;
+
+fn params() -> Result<SolvencyParams, SolvencyError> {
+    SolvencyParams::new(2, 2, 1)
+}
+
+fn seed() -> BlindingSeed {
+    BlindingSeed::random(&mut ChaCha20Rng::seed_from_u64(5))
+}
+
+fn committed() -> Result<CommittedBook, Box<dyn std::error::Error>> {
+    committed_with(params()?)
+}
+
+fn committed_with(params: SolvencyParams) -> Result<CommittedBook, Box<dyn std::error::Error>> {
+    let book = Book::from_csv(CSV.as_bytes())?;
+    let reserves = Reserves::from_json(RESERVES.as_bytes())?;
+    Ok(CommittedBook::new(&book, &reserves, params, seed())?)
+}
+
+/// Synthesizes `circuit`; `None` if synthesis refuses (a wrong shape).
+fn synthesize(circuit: impl ConstraintSynthesizer<Fr>) -> Option<ConstraintSystemRef<Fr>> {
+    let cs = ConstraintSystem::<Fr>::new_ref();
+    circuit.generate_constraints(cs.clone()).ok()?;
+    Some(cs)
+}
+
+/// Whether the witness satisfies the circuit. Every mutation in these tests keeps the shape,
+/// so synthesis must succeed: a rejection is the constraints' doing.
+fn satisfied(circuit: impl ConstraintSynthesizer<Fr>) -> bool {
+    let cs = synthesize(circuit).expect("the shape is right, synthesis succeeds");
+    cs.is_satisfied().expect("every variable is assigned")
+}
+
+/// An attacker's own commitment to a batch of arbitrary field values (no range checks), with
+/// the published formulas: leaves, nodes and the commitment in `Fr`.
+fn fr_batch_commitment(witness: &BatchWitness, assets: usize) -> Fr {
+    let ok = |x: Result<Fr, _>| x.expect("inputs within Poseidon's arity");
+    let mut level: Vec<(Fr, Vec<Fr>)> = witness
+        .slots
+        .iter()
+        .map(|slot| match slot {
+            None => (Fr::ZERO, vec![Fr::ZERO; assets]),
+            Some(v) => {
+                let inputs: Vec<Fr> = [v.id_hash].into_iter().chain(v.balances.clone()).collect();
+                (ok(chain(&inputs)), v.balances.clone())
+            }
+        })
+        .collect();
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|p| {
+                let inputs: Vec<Fr> = [p[0].0]
+                    .into_iter()
+                    .chain(p[0].1.clone())
+                    .chain([p[1].0])
+                    .chain(p[1].1.clone())
+                    .collect();
+                let sums = p[0].1.iter().zip(&p[1].1).map(|(a, b)| *a + b).collect();
+                (ok(chain(&inputs)), sums)
+            })
+            .collect();
+    }
+    let (hash, sums) = level.swap_remove(0);
+    let inputs: Vec<Fr> = [hash]
+        .into_iter()
+        .chain(sums)
+        .chain([witness.blinding])
+        .collect();
+    ok(chain(&inputs))
+}
+
+// ---------------------------------------------------------------- native model
+
+#[test]
+fn check_explains_insolvency_in_words() -> TestResult {
+    let book = Book::from_csv(CSV.as_bytes())?;
+    assert_eq!(
+        book.check(&Reserves::from_json(RESERVES.as_bytes())?)?,
+        [(1u128 << 64) + 350, 16]
+    );
+    let short = Reserves::from_json(r#"{"BTC": "18446744073709552000", "ETH": "10"}"#.as_bytes())?;
+    let err = book.check(&short).err().map(|e| e.to_string());
+    assert_eq!(
+        err.as_deref(),
+        Some("insolvent: users hold 16 ETH in total but the reserve is 10 (short by 6)")
+    );
+    // No proving state is built for an insolvent book.
+    assert!(matches!(
+        CommittedBook::new(&book, &short, params()?, seed()),
+        Err(SolvencyError::Insolvent(s)) if s.len() == 1 && s[0].asset == "ETH"
+    ));
+    Ok(())
+}
+
+#[test]
+fn committed_book_rejects_wrong_shapes() -> TestResult {
+    let book = Book::from_csv(CSV.as_bytes())?;
+    let reserves = Reserves::from_json(RESERVES.as_bytes())?;
+    assert!(matches!(
+        CommittedBook::new(&book, &reserves, SolvencyParams::new(2, 1, 1)?, seed()),
+        Err(SolvencyError::TooManyUsers {
+            users: 5,
+            capacity: 4
+        })
+    ));
+    assert!(matches!(
+        CommittedBook::new(&book, &reserves, SolvencyParams::new(3, 2, 1)?, seed()),
+        Err(SolvencyError::AssetCountMismatch { .. })
+    ));
+    assert!(SolvencyParams::new(0, 2, 1).is_err());
+    assert!(SolvencyParams::new(1, 0, 1).is_err());
+    assert!(SolvencyParams::new(1, 20, 13).is_err());
+    assert!(Book::new(vec!["BTC".into()], vec![]).is_ok());
+    Ok(())
+}
+
+#[test]
+fn commitments_are_consistent_and_hide_the_totals() -> TestResult {
+    // Batches of 2 over 8 batches: three partly or fully used, five empty.
+    for p in [params()?, SolvencyParams::new(2, 1, 3)?] {
+        let book = committed_with(p)?;
+        assert_eq!(book.totals(), [(1u128 << 64) + 350, 16]);
+        for j in 0..p.batches() {
+            let witness = book.batch_witness(j)?;
+            assert_eq!(
+                witness.commitment(&p)?,
+                book.statement().batch_commitments[j]
+            );
+        }
+    }
+    let book = committed()?;
+    let p = *book.params();
+    // A different seed: same book, unrelated commitments.
+    let other = CommittedBook::new(
+        &Book::from_csv(CSV.as_bytes())?,
+        &Reserves::from_json(RESERVES.as_bytes())?,
+        p,
+        BlindingSeed::from_fr(Fr::from(99u64)),
+    )?;
+    assert_ne!(
+        other.statement().book_commitment,
+        book.statement().book_commitment
+    );
+    assert_eq!(other.totals(), book.totals());
+    assert_eq!(book.statement().top_public_inputs()?.len(), 2 + p.assets());
+    Ok(())
+}
+
+// ---------------------------------------------------------------- honest circuits
+
+#[test]
+fn honest_book_satisfies_every_circuit() -> TestResult {
+    for p in [params()?, SolvencyParams::new(2, 1, 3)?] {
+        let book = committed_with(p)?;
+        for j in 0..p.batches() {
+            assert!(satisfied(book.batch_circuit(j)?), "batch {j} of {p:?}");
+        }
+        assert!(satisfied(book.top_circuit()), "top of {p:?}");
+        for id in ["alice", "bob", "carol", "dave", "erin"] {
+            let circuit = book.inclusion_circuit(id)?;
+            circuit.check()?;
+            assert!(satisfied(circuit), "inclusion of {id} in {p:?}");
+        }
+    }
+    let book = committed()?;
+    assert!(matches!(
+        book.inclusion_circuit("mallory"),
+        Err(SolvencyError::UnknownUser { .. })
+    ));
+    Ok(())
+}
+
+#[test]
+fn public_inputs_are_what_the_circuits_allocate() -> TestResult {
+    let book = committed()?;
+    let count = |circuit: Option<ConstraintSystemRef<Fr>>| {
+        circuit.map(|cs| cs.num_instance_variables() - 1)
+    };
+    let statement = book.statement();
+    assert_eq!(
+        count(synthesize(book.batch_circuit(1)?)),
+        Some(statement.batch_public_inputs(1)?.len())
+    );
+    assert_eq!(
+        count(synthesize(book.top_circuit())),
+        Some(statement.top_public_inputs()?.len())
+    );
+    let inclusion = book.inclusion_circuit("carol")?;
+    let claim = InclusionClaim::new(statement.book_commitment, "carol", vec![250, 0])?;
+    assert_eq!(claim, inclusion.claim);
+    let cs = synthesize(inclusion).ok_or("synthesis")?;
+    let inputs = &cs.borrow().ok_or("cs")?.assignments.instance_assignment;
+    assert_eq!(inputs[1..], claim.public_inputs()[..]);
+    Ok(())
+}
+
+// ---------------------------------------------------------------- batch soundness
+
+#[test]
+fn batch_rejects_each_mutated_field() -> TestResult {
+    let book = committed()?;
+    let honest = book.batch_circuit(0)?;
+    let mutations: [Mutation<BatchCircuit>; 5] = [
+        ("a balance", |c| {
+            mutate_slot(c, 1, |v| v.balances[0] += Fr::ONE)
+        }),
+        ("an id hash", |c| {
+            mutate_slot(c, 2, |v| v.id_hash += Fr::ONE)
+        }),
+        ("the blinding", |c| c.witness.blinding += Fr::ONE),
+        ("the commitment", |c| c.commitment += Fr::ONE),
+        ("a user dropped", |c| c.witness.slots[3] = None),
+    ];
+    for (what, mutate) in mutations {
+        let mut circuit = honest.clone();
+        mutate(&mut circuit);
+        assert!(!satisfied(circuit), "mutated {what} still satisfies");
+    }
+    Ok(())
+}
+
+fn mutate_slot(circuit: &mut BatchCircuit, slot: usize, f: impl FnOnce(&mut LeafValues)) {
+    if let Some(values) = circuit.witness.slots[slot].as_mut() {
+        f(values);
+    }
+}
+
+#[test]
+fn batch_rejects_out_of_range_balances_with_consistent_commitments() -> TestResult {
+    let book = committed()?;
+    let p = *book.params();
+    let honest = book.batch_circuit(0)?;
+    assert_eq!(
+        fr_batch_commitment(&honest.witness, p.assets()),
+        honest.commitment,
+        "the attacker's formula is the published one"
+    );
+    let cases = [
+        ("p - 1 (a negative balance)", -Fr::ONE),
+        ("2^64", Fr::from(1u128 << 64)),
+    ];
+    for (what, value) in cases {
+        let mut circuit = honest.clone();
+        mutate_slot(&mut circuit, 0, |v| v.balances[1] = value);
+        circuit.commitment = fr_batch_commitment(&circuit.witness, p.assets());
+        assert!(!satisfied(circuit), "balance {what} accepted");
+    }
+    // The largest balance is fine.
+    let mut circuit = honest.clone();
+    mutate_slot(&mut circuit, 0, |v| v.balances[1] = Fr::from(u64::MAX));
+    circuit.commitment = fr_batch_commitment(&circuit.witness, p.assets());
+    assert!(satisfied(circuit));
+    Ok(())
+}
+
+// ---------------------------------------------------------------- top soundness
+
+#[test]
+fn top_rejects_insolvency_and_each_mutated_field() -> TestResult {
+    let book = committed()?;
+    let honest = book.top_circuit();
+    let mutations: [Mutation<TopCircuit>; 8] = [
+        ("a reserve below its total", |c| {
+            c.statement.reserves[1] = 15;
+        }),
+        ("a batch node hash", |c| {
+            c.witness.batch_nodes[0].hash += Fr::ONE
+        }),
+        ("a batch node sum", |c| {
+            c.witness.batch_nodes[1].sums[0] -= 1
+        }),
+        ("a batch blinding", |c| {
+            c.witness.batch_blindings[1] += Fr::ONE
+        }),
+        ("the book blinding", |c| c.witness.book_blinding += Fr::ONE),
+        ("a batch commitment", |c| {
+            c.statement.batch_commitments[0] += Fr::ONE;
+        }),
+        ("the book commitment", |c| {
+            c.statement.book_commitment += Fr::ONE;
+        }),
+        ("batches swapped", |c| c.witness.batch_nodes.swap(0, 1)),
+    ];
+    for (what, mutate) in mutations {
+        let mut circuit = honest.clone();
+        mutate(&mut circuit);
+        assert!(!satisfied(circuit), "mutated {what} still satisfies");
+    }
+    // Reserve exactly the total (ETH) holds; a larger reserve holds.
+    let mut circuit = honest.clone();
+    circuit.statement.reserves[0] = u128::MAX;
+    assert!(satisfied(circuit));
+    Ok(())
+}
+
+/// The commitments an attacker would publish for batch nodes of their choosing.
+fn recommit(circuit: &mut TopCircuit, root: &SumNode) -> Result<(), SolvencyError> {
+    let w = &circuit.witness;
+    circuit.statement.batch_commitments = w
+        .batch_nodes
+        .iter()
+        .zip(&w.batch_blindings)
+        .map(|(n, r)| commit_node(n, *r))
+        .collect::<Result<_, _>>()?;
+    circuit.statement.book_commitment = commit_node(root, w.book_blinding)?;
+    Ok(())
+}
+
+#[test]
+fn top_rejects_max_instead_of_sum() -> TestResult {
+    let book = committed()?;
+    let mut circuit = book.top_circuit();
+    let [l, r] = &circuit.witness.batch_nodes[..] else {
+        return Err("two batches expected".into());
+    };
+    // The attacker's root: the right hashes, but per-asset maxima as totals.
+    let max_root = SumNode {
+        hash: node_hash(l.hash, &l.sums, r.hash, &r.sums)?,
+        sums: l.sums.iter().zip(&r.sums).map(|(a, b)| *a.max(b)).collect(),
+    };
+    let max_total = max_root.sums.clone();
+    recommit(&mut circuit, &max_root)?;
+    // Even with reserves that cover only the max, the opened root does not match.
+    circuit.statement.reserves = max_total.clone();
+    assert!(!satisfied(circuit.clone()));
+    // Control: the honest root recommitted the same way is accepted (with honest reserves).
+    let honest_root = SumNode {
+        hash: max_root.hash,
+        sums: book.totals().to_vec(),
+    };
+    recommit(&mut circuit, &honest_root)?;
+    circuit.statement.reserves = book.totals().to_vec();
+    assert!(satisfied(circuit));
+    Ok(())
+}
+
+#[test]
+fn top_range_checks_batch_sums() -> TestResult {
+    let book = committed()?;
+    let p = *book.params();
+    let mut circuit = book.top_circuit();
+    // Batch 1 claims a sum of 2^(64+b): too large for 2^b balances below 2^64. Everything else
+    // is consistent with it, so only the range check can object.
+    let bound = 1u128 << (64 + p.batch_bits());
+    circuit.witness.batch_nodes[1].sums[1] = bound;
+    let (l, r) = (
+        &circuit.witness.batch_nodes[0],
+        &circuit.witness.batch_nodes[1],
+    );
+    let root = SumNode {
+        hash: node_hash(l.hash, &l.sums, r.hash, &r.sums)?,
+        sums: l.sums.iter().zip(&r.sums).map(|(a, b)| a + b).collect(),
+    };
+    circuit.statement.reserves = root.sums.clone();
+    recommit(&mut circuit, &root)?;
+    assert!(!satisfied(circuit.clone()));
+    circuit.witness.batch_nodes[1].sums[1] = bound - 1;
+    let (l, r) = (
+        &circuit.witness.batch_nodes[0],
+        &circuit.witness.batch_nodes[1],
+    );
+    let root = SumNode {
+        hash: node_hash(l.hash, &l.sums, r.hash, &r.sums)?,
+        sums: l.sums.iter().zip(&r.sums).map(|(a, b)| a + b).collect(),
+    };
+    circuit.statement.reserves = root.sums.clone();
+    recommit(&mut circuit, &root)?;
+    assert!(satisfied(circuit), "control: 2^(64+b) - 1 is in range");
+    Ok(())
+}
+
+// ---------------------------------------------------------------- inclusion soundness
+
+#[test]
+fn inclusion_rejects_wrong_claims_and_witnesses() -> TestResult {
+    let book = committed()?;
+    let honest = book.inclusion_circuit("dave")?;
+    let other_id = hash_user_id(b"carol")?;
+    let mutations: [BoxedMutation<InclusionCircuit>; 6] = [
+        ("a wrong balance", Box::new(|c| c.claim.balances[0] += 1)),
+        ("a wrong id", Box::new(move |c| c.claim.id_hash = other_id)),
+        (
+            "a wrong root",
+            Box::new(|c| c.claim.book_commitment += Fr::ONE),
+        ),
+        (
+            "the blinding",
+            Box::new(|c| c.witness.book_blinding += Fr::ONE),
+        ),
+        (
+            "a sibling hash",
+            Box::new(|c| {
+                let mut siblings = c.witness.path.siblings().to_vec();
+                siblings[1].hash += Fr::ONE;
+                c.witness.path =
+                    bulwark_circuits::sum_tree::SumPath::new(3, siblings).expect("valid shape");
+            }),
+        ),
+        (
+            "a sibling sum",
+            Box::new(|c| {
+                let mut siblings = c.witness.path.siblings().to_vec();
+                siblings[2].sums[0] -= 1;
+                c.witness.path =
+                    bulwark_circuits::sum_tree::SumPath::new(3, siblings).expect("valid shape");
+            }),
+        ),
+    ];
+    assert_eq!(honest.witness.path.index(), 3);
+    for (what, mutate) in mutations {
+        let mut circuit = honest.clone();
+        mutate(&mut circuit);
+        assert!(circuit.check().is_err(), "native check accepts {what}");
+        assert!(!satisfied(circuit), "mutated {what} still satisfies");
+    }
+    Ok(())
+}
+
+#[test]
+fn inclusion_rejects_max_instead_of_sum() -> TestResult {
+    // The custodian builds its root with a maximum at the top level (lower totals) and hands
+    // alice a path against it: the circuit adds sibling sums, so the opening fails.
+    let book = committed()?;
+    let honest = book.inclusion_circuit("alice")?;
+    let path = &honest.witness.path;
+    let mut node = honest
+        .witness
+        .path
+        .compute_root(&bulwark_circuits::sum_tree::SumLeaf::new(
+            b"alice",
+            vec![100, 5],
+        )?)?;
+    let top = &path.siblings()[path.siblings().len() - 1];
+    node.sums = node
+        .sums
+        .iter()
+        .zip(&top.sums)
+        .map(|(total, s)| (*total - s).max(*s))
+        .collect();
+    let mut circuit = honest.clone();
+    circuit.claim.book_commitment = commit_node(&node, circuit.witness.book_blinding)?;
+    assert!(circuit.check().is_err());
+    assert!(!satisfied(circuit));
+    Ok(())
+}
+
+#[test]
+fn user_ids_do_not_alias() -> TestResult {
+    let book = committed()?;
+    let honest = book.inclusion_circuit("alice")?;
+    // Packing ids modulo p would alias the bytes of p + 1 with [1]; lengths are hashed too.
+    let mut p_plus_one = Fr::MODULUS.to_bytes_le();
+    p_plus_one[0] += 1;
+    assert_eq!(Fr::from_le_bytes_mod_order(&p_plus_one), Fr::ONE);
+    assert_ne!(hash_user_id(&p_plus_one)?, hash_user_id(&[1])?);
+    assert_ne!(hash_user_id(b"\x01")?, hash_user_id(b"\x01\0")?);
+    // Another id that a careless packing could confuse with alice cannot use her entry.
+    let aliases: [&[u8]; 3] = [b"alice\0", b"\0alice", b"ALICE"];
+    for alias in aliases {
+        assert_ne!(hash_user_id(alias)?, honest.claim.id_hash);
+        let mut circuit = honest.clone();
+        circuit.claim.id_hash = hash_user_id(alias)?;
+        assert!(!satisfied(circuit), "alias {alias:?} accepted");
+    }
+    // Duplicate ids never enter a book.
+    assert!(Book::from_csv("user_id,BTC\nalice,1\nalice,2\n".as_bytes()).is_err());
+    Ok(())
+}
+
+// ---------------------------------------------------------------- sweep and counts
+
+#[test]
+fn every_witness_is_bound() -> TestResult {
+    let book = committed()?;
+    for circuit in [book.batch_circuit(0)?, book.batch_circuit(1)?] {
+        let cs = synthesize(circuit).ok_or("synthesis")?;
+        assert!(common::assert_every_witness_is_bound(&cs) > 0);
+    }
+    let cs = synthesize(book.inclusion_circuit("erin")?).ok_or("synthesis")?;
+    common::assert_every_witness_is_bound(&cs);
+    let cs = synthesize(book.top_circuit()).ok_or("synthesis")?;
+    common::assert_every_witness_is_bound(&cs);
+    Ok(())
+}
+
+#[test]
+#[allow(clippy::print_stdout)]
+fn constraint_counts() -> TestResult {
+    for assets in [1usize, 2, 4] {
+        let p = SolvencyParams::new(assets, 3, 1)?;
+        let cs = synthesize(BatchCircuit::blank(p)).ok_or("synthesis")?;
+        let per_user = cs.num_constraints() / p.batch_size();
+        println!(
+            "solvency batch circuit, K = {assets}, 2^{} users: {} constraints, {per_user} per user",
+            p.batch_bits(),
+            cs.num_constraints()
+        );
+        assert!(per_user < 700 + 140 * assets, "{per_user} per user");
+    }
+    // Inclusion at depth 20, with a real book and a satisfied witness.
+    let p = SolvencyParams::new(2, 10, 10)?;
+    let book = Book::from_csv(CSV.as_bytes())?;
+    let reserves = Reserves::from_json(RESERVES.as_bytes())?;
+    let book = CommittedBook::new(&book, &reserves, p, seed())?;
+    let cs = synthesize(book.inclusion_circuit("bob")?).ok_or("synthesis")?;
+    assert!(cs.is_satisfied()?);
+    println!(
+        "solvency inclusion circuit, K = 2, depth 20: {} constraints",
+        cs.num_constraints()
+    );
+    let cs = synthesize(TopCircuit::blank(SolvencyParams::new(2, 10, 4)?)).ok_or("synthesis")?;
+    println!(
+        "solvency top circuit, K = 2, 2^4 batches of 2^10: {} constraints",
+        cs.num_constraints()
+    );
+    Ok(())
+}
+
+#[test]
+fn blank_circuits_have_the_honest_shape() -> TestResult {
+    let book = committed()?;
+    let p = *book.params();
+    let shape = |cs: ConstraintSystemRef<Fr>| {
+        (
+            cs.num_constraints(),
+            cs.num_instance_variables(),
+            cs.num_witness_variables(),
+        )
+    };
+    let pairs = [
+        (
+            synthesize(BatchCircuit::blank(p)),
+            synthesize(book.batch_circuit(0)?),
+        ),
+        (
+            synthesize(TopCircuit::blank(p)),
+            synthesize(book.top_circuit()),
+        ),
+        (
+            synthesize(InclusionCircuit::blank(p)),
+            synthesize(book.inclusion_circuit("bob")?),
+        ),
+    ];
+    for (blank, honest) in pairs {
+        assert_eq!(blank.map(shape), honest.map(shape));
+    }
+    Ok(())
+}
