@@ -1,1 +1,3 @@
 //! bulwark's prover: keys, setup, proving, verification and serialization over BN254.
+
+pub mod msm;
