@@ -11,5 +11,6 @@ mod msm;
 pub use inputs::{MsmInputs, halo2_g1_bases, halo2_scalars, random_bases, random_scalars};
 pub use memory::PeakMemory;
 pub use msm::{
-    ARKWORKS, ComparisonError, Group, HALO2CURVES, PIPPENGER, PIPPENGER_PRECOMPUTED, Row, msm_comparison,
+    ARKWORKS, ComparisonError, Group, HALO2CURVES, PIPPENGER, PIPPENGER_PRECOMPUTED, Row,
+    msm_comparison,
 };

@@ -14,7 +14,9 @@ impl PeakMemory {
     /// measurement where the platform cannot reset the high-water mark (`/proc/self/clear_refs`
     /// writing `5`, Linux ≥ 4.0). Other threads' allocations meanwhile count too.
     pub fn measure<T>(f: impl FnOnce() -> T) -> (T, Option<Self>) {
-        let before = fs::write("/proc/self/clear_refs", "5").ok().and_then(|()| status_kib("VmRSS"));
+        let before = fs::write("/proc/self/clear_refs", "5")
+            .ok()
+            .and_then(|()| status_kib("VmRSS"));
         let out = f();
         let peak = status_kib("VmHWM");
         let measured = before.zip(peak).map(|(before, peak)| Self {

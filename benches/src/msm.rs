@@ -91,10 +91,16 @@ pub fn msm_comparison(
                 out.x.to_bytes() == x.into_bigint().to_bytes_le()[..]
                     && out.y.to_bytes() == y.into_bigint().to_bytes_le()[..]
             }
-            None => bool::from(halo2curves::group::prime::PrimeCurveAffine::is_identity(&out)),
+            None => bool::from(halo2curves::group::prime::PrimeCurveAffine::is_identity(
+                &out,
+            )),
         };
         if !same {
-            return Err(ComparisonError::Mismatch { engine: HALO2CURVES, group: Group::G1, log_size });
+            return Err(ComparisonError::Mismatch {
+                engine: HALO2CURVES,
+                group: Group::G1,
+                log_size,
+            });
         }
         group.push((HALO2CURVES, group[0].1, time, peak));
         rows.extend(to_rows(Group::G1, log_size, group));
@@ -109,7 +115,10 @@ pub fn msm_comparison(
 
 fn inputs<C: SWCurveConfig<ScalarField = ark_bn254::Fr>>(log_size: u32) -> MsmInputs<C> {
     let n = 1usize << log_size;
-    MsmInputs { bases: random_bases(n, u64::from(log_size)), scalars: random_scalars(n, 7) }
+    MsmInputs {
+        bases: random_bases(n, u64::from(log_size)),
+        scalars: random_scalars(n, 7),
+    }
 }
 
 type Timed<C> = (&'static str, Projective<C>, Duration, Option<PeakMemory>);
@@ -123,12 +132,19 @@ fn compare_ours<C: SWCurveConfig<ScalarField = ark_bn254::Fr>>(
     let mut timed = vec![time_engine(ARKWORKS, &ArkworksMsm, inputs, repetitions)?];
     let ours = [
         (PIPPENGER, Pippenger::new()),
-        (PIPPENGER_PRECOMPUTED, Pippenger::new().with_precomputation(true)),
+        (
+            PIPPENGER_PRECOMPUTED,
+            Pippenger::new().with_precomputation(true),
+        ),
     ];
     for (name, engine) in ours {
         let t = time_engine(name, &engine, inputs, repetitions)?;
         if t.1 != timed[0].1 {
-            return Err(ComparisonError::Mismatch { engine: name, group, log_size });
+            return Err(ComparisonError::Mismatch {
+                engine: name,
+                group,
+                log_size,
+            });
         }
         timed.push(t);
     }

@@ -28,6 +28,7 @@ enum Case {
     Trivial,
 }
 
+#[inline(always)]
 fn classify<C: SWCurveConfig>(p: &Affine<C>, q: &Affine<C>) -> (Case, C::BaseField) {
     if p.is_zero() || q.is_zero() {
         (Case::Trivial, C::BaseField::one())
@@ -40,13 +41,14 @@ fn classify<C: SWCurveConfig>(p: &Affine<C>, q: &Affine<C>) -> (Case, C::BaseFie
     }
 }
 
-/// `p + q`, given `inv` = inverse of the denominator [`classify`] returned.
+/// `p + q` for a pair of [`Case`] `case`, given `inv` = inverse of its denominator.
+#[inline(always)]
 fn add_with_inverse<C: SWCurveConfig>(
     p: &Affine<C>,
     q: &Affine<C>,
+    case: Case,
     inv: C::BaseField,
 ) -> Affine<C> {
-    let (case, _) = classify(p, q);
     let lambda = match case {
         Case::Trivial => {
             return if p.is_zero() {
@@ -73,54 +75,72 @@ fn add_with_inverse<C: SWCurveConfig>(
     Affine::new_unchecked(x3, y3)
 }
 
+/// Reusable storage for [`reduce_groups`].
+pub(crate) struct Scratch<F> {
+    active: Vec<Group>,
+    cases: Vec<Case>,
+    /// Denominators, then (after the backward pass) their inverses.
+    den: Vec<F>,
+    /// `prefix[k] = d₀⋯d_{k−1}`.
+    prefix: Vec<F>,
+}
+
+impl<F> Default for Scratch<F> {
+    fn default() -> Self {
+        Self {
+            active: Vec::new(),
+            cases: Vec::new(),
+            den: Vec::new(),
+            prefix: Vec::new(),
+        }
+    }
+}
+
 /// Sums every group of `points` in place, in rounds of pairwise additions; each round inverts
 /// all of its denominators at once. On return each group's sum is at `points[start]`.
-/// `active` and `scratch` are reused storage (groups still being reduced; prefix products).
 pub(crate) fn reduce_groups<C: SWCurveConfig>(
     points: &mut [Affine<C>],
     groups: &[Group],
-    active: &mut Vec<Group>,
-    scratch: &mut Vec<C::BaseField>,
+    scratch: &mut Scratch<C::BaseField>,
 ) {
+    let Scratch {
+        active,
+        cases,
+        den,
+        prefix,
+    } = scratch;
     active.clear();
     active.extend(groups.iter().filter(|g| g.len > 1));
-    let groups = active;
-    loop {
-        // Pass 1: prefix products of the denominators (scratch[k] = d₀⋯d_{k−1}).
-        scratch.clear();
+    while !active.is_empty() {
+        cases.clear();
+        den.clear();
+        prefix.clear();
         let mut acc = C::BaseField::one();
-        for g in groups.iter() {
+        for g in active.iter() {
             let s = g.start as usize;
             for i in 0..(g.len / 2) as usize {
-                let (_, d) = classify(&points[s + 2 * i], &points[s + 2 * i + 1]);
-                scratch.push(acc);
+                let (case, d) = classify(&points[s + 2 * i], &points[s + 2 * i + 1]);
+                cases.push(case);
+                den.push(d);
+                prefix.push(acc);
                 acc *= d;
             }
         }
-        if scratch.is_empty() {
-            return;
-        }
         // Every denominator is non-zero by construction, so the product is invertible.
         let mut inv = acc.inverse().unwrap_or_else(C::BaseField::zero);
-        // Pass 2, backwards: scratch[k] = 1/d_k.
-        let mut k = scratch.len();
-        for g in groups.iter().rev() {
-            let s = g.start as usize;
-            for i in (0..(g.len / 2) as usize).rev() {
-                k -= 1;
-                let (_, d) = classify(&points[s + 2 * i], &points[s + 2 * i + 1]);
-                scratch[k] *= inv;
-                inv *= d;
-            }
+        for (d, p) in den.iter_mut().zip(prefix.iter()).rev() {
+            let inv_d = inv * p;
+            inv *= *d;
+            *d = inv_d;
         }
-        // Pass 3: pair i of a group lands at start + i (it only overwrites consumed slots).
+        // Pair i of a group lands at start + i (it only overwrites consumed slots).
         let mut k = 0;
-        for g in groups.iter_mut() {
+        for g in active.iter_mut() {
             let s = g.start as usize;
             let pairs = (g.len / 2) as usize;
             for i in 0..pairs {
                 points[s + i] =
-                    add_with_inverse(&points[s + 2 * i], &points[s + 2 * i + 1], scratch[k]);
+                    add_with_inverse(&points[s + 2 * i], &points[s + 2 * i + 1], cases[k], den[k]);
                 k += 1;
             }
             if g.len % 2 == 1 {
@@ -128,6 +148,6 @@ pub(crate) fn reduce_groups<C: SWCurveConfig>(
             }
             g.len = g.len.div_ceil(2);
         }
-        groups.retain(|g| g.len > 1);
+        active.retain(|g| g.len > 1);
     }
 }

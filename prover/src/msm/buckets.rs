@@ -7,10 +7,10 @@
 //! buckets plus one sub-batch of points, never a copy of all bases.
 
 use ark_ec::AffineRepr;
-use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
-use ark_ff::{BigInteger, Zero};
+use ark_ec::short_weierstrass::{Affine, Bucket, Projective, SWCurveConfig};
+use ark_ff::BigInteger;
 
-use super::batch_affine::{Group, reduce_groups};
+use super::batch_affine::{Group, Scratch, reduce_groups};
 use super::digits::signed_digit;
 
 /// Buckets `1..=2^(c−1)` in affine form plus reusable scratch space.
@@ -21,8 +21,7 @@ pub(crate) struct BucketAccumulator<C: SWCurveConfig> {
     points: Vec<Affine<C>>,
     groups: Vec<Group>,
     bucket_of_group: Vec<u32>,
-    active: Vec<Group>,
-    scratch: Vec<C::BaseField>,
+    scratch: Scratch<C::BaseField>,
 }
 
 impl<C: SWCurveConfig> BucketAccumulator<C> {
@@ -35,8 +34,7 @@ impl<C: SWCurveConfig> BucketAccumulator<C> {
             points: Vec::new(),
             groups: Vec::new(),
             bucket_of_group: Vec::new(),
-            active: Vec::new(),
-            scratch: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 
@@ -92,26 +90,23 @@ impl<C: SWCurveConfig> BucketAccumulator<C> {
             }
         }
 
-        reduce_groups(
-            &mut self.points,
-            &self.groups,
-            &mut self.active,
-            &mut self.scratch,
-        );
+        reduce_groups(&mut self.points, &self.groups, &mut self.scratch);
         for (g, &bucket) in self.groups.iter().zip(&self.bucket_of_group) {
             self.buckets[bucket as usize] = self.points[g.start as usize];
         }
     }
 
     /// `Σ_b b·bucket[b]`, by the running-sum trick (two additions per bucket).
+    /// Sums in arkworks' XYZZ [`Bucket`] coordinates (mixed addition 8M + 2S, against 7M + 4S
+    /// and 11M + 5S for Jacobian mixed and full additions).
     pub(crate) fn finish(self) -> Projective<C> {
-        let mut running = Projective::<C>::zero();
-        let mut total = Projective::<C>::zero();
+        let mut running = Bucket::<C>::default();
+        let mut total = Bucket::<C>::default();
         for bucket in self.buckets.iter().rev() {
             running += bucket;
-            total += running;
+            total += &running;
         }
-        total
+        total.into()
     }
 }
 
