@@ -96,6 +96,53 @@ impl<F> Default for Scratch<F> {
     }
 }
 
+/// `targets[i] += p` for every `(i, p)` of `additions`, with one inversion for all.
+///
+/// The indices must be distinct (callers keep a per-target "in this batch" flag), so no addition
+/// depends on another of the same batch.
+pub(crate) fn batch_add_assign<C: SWCurveConfig>(
+    targets: &mut [Affine<C>],
+    additions: &[(u32, Affine<C>)],
+    scratch: &mut Scratch<C::BaseField>,
+) {
+    let Scratch {
+        cases, den, prefix, ..
+    } = scratch;
+    cases.clear();
+    den.clear();
+    prefix.clear();
+    let mut acc = C::BaseField::one();
+    for (i, p) in additions {
+        let (case, d) = classify(&targets[*i as usize], p);
+        cases.push(case);
+        den.push(d);
+        prefix.push(acc);
+        acc *= d;
+    }
+    invert_in_place::<C>(den, prefix, acc);
+    for (((i, p), case), inv) in additions.iter().zip(cases.iter()).zip(den.iter()) {
+        let t = &mut targets[*i as usize];
+        *t = add_with_inverse(t, p, *case, *inv);
+    }
+}
+
+/// Montgomery's trick: given `prefix[k] = d₀⋯d_{k−1}` and `product = d₀⋯d_{m−1}`, replaces
+/// every `den[k] = d_k` by its inverse.
+#[inline(always)]
+fn invert_in_place<C: SWCurveConfig>(
+    den: &mut [C::BaseField],
+    prefix: &[C::BaseField],
+    product: C::BaseField,
+) {
+    // Every denominator is non-zero by construction, so the product is invertible.
+    let mut inv = product.inverse().unwrap_or_else(C::BaseField::zero);
+    for (d, p) in den.iter_mut().zip(prefix.iter()).rev() {
+        let inv_d = inv * p;
+        inv *= *d;
+        *d = inv_d;
+    }
+}
+
 /// Sums every group of `points` in place, in rounds of pairwise additions; each round inverts
 /// all of its denominators at once. On return each group's sum is at `points[start]`.
 pub(crate) fn reduce_groups<C: SWCurveConfig>(
@@ -126,13 +173,7 @@ pub(crate) fn reduce_groups<C: SWCurveConfig>(
                 acc *= d;
             }
         }
-        // Every denominator is non-zero by construction, so the product is invertible.
-        let mut inv = acc.inverse().unwrap_or_else(C::BaseField::zero);
-        for (d, p) in den.iter_mut().zip(prefix.iter()).rev() {
-            let inv_d = inv * p;
-            inv *= *d;
-            *d = inv_d;
-        }
+        invert_in_place::<C>(den, prefix, acc);
         // Pair i of a group lands at start + i (it only overwrites consumed slots).
         let mut k = 0;
         for g in active.iter_mut() {

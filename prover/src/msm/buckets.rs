@@ -1,39 +1,57 @@
-//! Bucket accumulation for one set of `2^(c−1)` buckets, fed in sub-batches.
+//! Bucket accumulation for one set of `2^(c−1)` affine buckets.
 //!
-//! Each sub-batch of (base, digit) pairs is sorted by bucket; every touched bucket becomes a
-//! group `[current bucket value, ±P, ±P, …]` in a scratch buffer, and all groups are summed
-//! together by [`reduce_groups`] in batch-affine rounds. A bucket appears in at most one group
-//! per sub-batch, so no addition ever waits on another one of the same round. Memory is the
-//! buckets plus one sub-batch of points, never a copy of all bases.
+//! Points go straight into a batch of pending `bucket += ±P` additions (at most one per bucket,
+//! tracked by a flag), executed together by [`batch_add_assign`] with one inversion, as in
+//! gnark-crypto. A point whose bucket already has a pending addition goes to an overflow list
+//! instead; when that fills up, it is sorted by bucket and every bucket's overflow is summed
+//! together with the bucket by [`reduce_groups`] in batch-affine rounds (a tree, so even
+//! thousands of points in one bucket, as with 0/1 scalars, cost a logarithmic number of
+//! inversions). Memory: the buckets plus one batch and one overflow list, never a copy of all
+//! bases.
 
 use ark_ec::AffineRepr;
 use ark_ec::short_weierstrass::{Affine, Bucket, Projective, SWCurveConfig};
 use ark_ff::BigInteger;
 
-use super::batch_affine::{Group, Scratch, reduce_groups};
+use super::batch_affine::{Group, Scratch, batch_add_assign, reduce_groups};
 use super::digits::signed_digit;
+
+/// Batch size as a fraction of the bucket count.
+const BATCH_DIVISOR: usize = 4;
+
+/// Overflow points gathered before they are reduced together.
+const OVERFLOW: usize = 1 << 10;
 
 /// Buckets `1..=2^(c−1)` in affine form plus reusable scratch space.
 pub(crate) struct BucketAccumulator<C: SWCurveConfig> {
     c: u32,
     buckets: Vec<Affine<C>>,
-    keys: Vec<u64>,
+    /// `pending[b]`: bucket `b` has an addition in `batch`.
+    pending: Vec<bool>,
+    batch: Vec<(u32, Affine<C>)>,
+    batch_size: usize,
+    overflow: Vec<(u32, Affine<C>)>,
     points: Vec<Affine<C>>,
     groups: Vec<Group>,
-    bucket_of_group: Vec<u32>,
     scratch: Scratch<C::BaseField>,
 }
 
 impl<C: SWCurveConfig> BucketAccumulator<C> {
     /// Empty buckets for `c`-bit signed digits.
     pub(crate) fn new(c: u32) -> Self {
+        let buckets = 1usize << (c - 1);
+        // A quarter of the buckets: one point in eight meets a pending bucket on average, and
+        // the inversion is shared by enough additions to cost little per point.
+        let batch_size = (buckets / BATCH_DIVISOR).clamp(1, 1 << 10);
         Self {
             c,
-            buckets: vec![Affine::identity(); 1 << (c - 1)],
-            keys: Vec::new(),
+            buckets: vec![Affine::identity(); buckets],
+            pending: vec![false; buckets],
+            batch: Vec::with_capacity(batch_size),
+            batch_size,
+            overflow: Vec::new(),
             points: Vec::new(),
             groups: Vec::new(),
-            bucket_of_group: Vec::new(),
             scratch: Scratch::default(),
         }
     }
@@ -45,61 +63,108 @@ impl<C: SWCurveConfig> BucketAccumulator<C> {
         scalars: &[B],
         window: u32,
     ) {
-        let batch = sub_batch_size(self.c);
-        for (bases, scalars) in bases.chunks(batch).zip(scalars.chunks(batch)) {
-            self.accumulate_batch(bases, scalars, window);
+        for (base, scalar) in bases.iter().zip(scalars) {
+            let d = signed_digit(scalar.as_ref(), window, self.c);
+            if d == 0 || base.is_zero() {
+                continue;
+            }
+            let b = d.unsigned_abs() - 1;
+            let p = if d < 0 { -*base } else { *base };
+            if self.pending[b as usize] {
+                self.overflow.push((b, p));
+            } else {
+                self.insert(b, p);
+            }
+            if self.batch.len() >= self.batch_size {
+                self.run_batch();
+                if self.overflow.len() >= OVERFLOW {
+                    self.reduce_overflow();
+                } else {
+                    self.retry_overflow();
+                }
+            }
         }
     }
 
-    fn accumulate_batch<B: BigInteger>(&mut self, bases: &[Affine<C>], scalars: &[B], window: u32) {
-        // Key: bucket (high 32 bits) | sign (bit 31) | index in the sub-batch.
-        self.keys.clear();
-        for (i, (base, scalar)) in bases.iter().zip(scalars).enumerate() {
-            let d = signed_digit(scalar.as_ref(), window, self.c);
-            if d != 0 && !base.is_zero() {
-                let bucket = u64::from(d.unsigned_abs() - 1);
-                self.keys
-                    .push(bucket << 32 | u64::from(d < 0) << 31 | i as u64);
+    /// Queues `bucket[b] += p`; `b` must not be pending.
+    #[inline(always)]
+    fn insert(&mut self, b: u32, p: Affine<C>) {
+        if self.buckets[b as usize].is_zero() {
+            self.buckets[b as usize] = p;
+        } else {
+            self.pending[b as usize] = true;
+            self.batch.push((b, p));
+        }
+    }
+
+    /// Moves overflow points whose bucket is free again into the (just emptied) batch.
+    fn retry_overflow(&mut self) {
+        let mut kept = 0;
+        for i in 0..self.overflow.len() {
+            let (b, p) = self.overflow[i];
+            if self.pending[b as usize] {
+                self.overflow[kept] = (b, p);
+                kept += 1;
+            } else {
+                self.insert(b, p);
             }
         }
-        self.keys.sort_unstable();
+        self.overflow.truncate(kept);
+    }
 
+    fn run_batch(&mut self) {
+        batch_add_assign(&mut self.buckets, &self.batch, &mut self.scratch);
+        for (b, _) in &self.batch {
+            self.pending[*b as usize] = false;
+        }
+        self.batch.clear();
+    }
+
+    /// Runs the pending batch, then sums each bucket with its overflow points.
+    fn reduce_overflow(&mut self) {
+        self.run_batch();
+        if self.overflow.is_empty() {
+            return;
+        }
+        self.overflow.sort_unstable_by_key(|(b, _)| *b);
         self.points.clear();
         self.groups.clear();
-        self.bucket_of_group.clear();
         let mut current = u32::MAX;
-        for &key in &self.keys {
-            let bucket = (key >> 32) as u32;
-            if bucket != current {
-                current = bucket;
+        for &(b, p) in &self.overflow {
+            if b != current {
+                current = b;
                 self.groups.push(Group {
                     start: self.points.len() as u32,
                     len: 0,
                 });
-                self.bucket_of_group.push(bucket);
-                let held = self.buckets[bucket as usize];
+                let held = self.buckets[b as usize];
                 if !held.is_zero() {
                     self.points.push(held);
                 }
             }
-            let base = bases[(key & 0x7fff_ffff) as usize];
-            self.points
-                .push(if key & (1 << 31) != 0 { -base } else { base });
+            self.points.push(p);
             if let Some(g) = self.groups.last_mut() {
                 g.len = self.points.len() as u32 - g.start;
             }
         }
-
         reduce_groups(&mut self.points, &self.groups, &mut self.scratch);
-        for (g, &bucket) in self.groups.iter().zip(&self.bucket_of_group) {
-            self.buckets[bucket as usize] = self.points[g.start as usize];
+        let mut groups = self.groups.iter();
+        let mut current = u32::MAX;
+        for &(b, _) in &self.overflow {
+            if b != current {
+                current = b;
+                if let Some(g) = groups.next() {
+                    self.buckets[b as usize] = self.points[g.start as usize];
+                }
+            }
         }
+        self.overflow.clear();
     }
 
-    /// `Σ_b b·bucket[b]`, by the running-sum trick (two additions per bucket).
-    /// Sums in arkworks' XYZZ [`Bucket`] coordinates (mixed addition 8M + 2S, against 7M + 4S
-    /// and 11M + 5S for Jacobian mixed and full additions).
-    pub(crate) fn finish(self) -> Projective<C> {
+    /// `Σ_b b·bucket[b]` by the running-sum trick, in arkworks' XYZZ [`Bucket`] coordinates
+    /// (mixed addition 8M + 2S, against 7M + 4S and 11M + 5S for Jacobian mixed and full ones).
+    pub(crate) fn finish(mut self) -> Projective<C> {
+        self.reduce_overflow();
         let mut running = Bucket::<C>::default();
         let mut total = Bucket::<C>::default();
         for bucket in self.buckets.iter().rev() {
@@ -108,10 +173,4 @@ impl<C: SWCurveConfig> BucketAccumulator<C> {
         }
         total.into()
     }
-}
-
-/// Points per sorted sub-batch: enough that most buckets get several points (long batch-affine
-/// rounds), small enough to stay in cache.
-fn sub_batch_size(c: u32) -> usize {
-    (1usize << c).clamp(1 << 10, 1 << 14)
 }
