@@ -16,8 +16,12 @@ use ark_ff::BigInteger;
 use super::batch_affine::{Group, Scratch, batch_add_assign, reduce_groups};
 use super::digits::signed_digit;
 
-/// Batch size as a fraction of the bucket count.
-const BATCH_DIVISOR: usize = 4;
+/// Additions per batch for `c`-bit digits: a quarter of the buckets, so one point in eight meets
+/// a pending bucket on average, and the inversion is shared by enough additions to cost little
+/// per point.
+pub(crate) fn batch_size(c: u32) -> usize {
+    ((1usize << (c - 1)) / 4).clamp(1, 1 << 10)
+}
 
 /// Overflow points gathered before they are reduced together.
 const OVERFLOW: usize = 1 << 10;
@@ -40,9 +44,7 @@ impl<C: SWCurveConfig> BucketAccumulator<C> {
     /// Empty buckets for `c`-bit signed digits.
     pub(crate) fn new(c: u32) -> Self {
         let buckets = 1usize << (c - 1);
-        // A quarter of the buckets: one point in eight meets a pending bucket on average, and
-        // the inversion is shared by enough additions to cost little per point.
-        let batch_size = (buckets / BATCH_DIVISOR).clamp(1, 1 << 10);
+        let batch_size = batch_size(c);
         Self {
             c,
             buckets: vec![Affine::identity(); buckets],
