@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use ark_bn254::{g1, g2};
 use ark_ec::CurveGroup;
-use ark_ec::short_weierstrass::{Projective, SWCurveConfig};
+use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ff::{BigInteger, PrimeField};
 use bulwark_prover::msm::{ArkworksMsm, MsmEngine, MsmError, Pippenger};
 use halo2curves::group::Curve;
@@ -65,9 +65,11 @@ pub const PIPPENGER_PRECOMPUTED: &str = "bulwark Pippenger, precomputed bases";
 /// halo2curves' `msm_best`.
 pub const HALO2CURVES: &str = "halo2curves msm_best";
 
-/// Times every engine on the same seeded inputs, `repetitions` runs each after one warm-up run
-/// (whose result is checked against arkworks), for G1 at `2^g1_log_sizes` and G2 at
-/// `2^g2_log_sizes`. Bases are prepared, and converted to halo2curves types, outside the timing.
+/// Times every engine on the same seeded inputs, for G1 at `2^g1_log_sizes` and G2 at
+/// `2^g2_log_sizes`. Each engine first runs once (its result checked against arkworks', its peak
+/// memory measured); then `repetitions` rounds each run every engine once, interleaved so that
+/// load from other processes hits all engines alike, and each row reports its median. Bases are
+/// prepared, and converted to halo2curves types, outside the timing.
 ///
 /// # Errors
 /// [`ComparisonError::Mismatch`] if an engine's result differs from arkworks'.
@@ -79,38 +81,46 @@ pub fn msm_comparison(
     let mut rows = Vec::new();
     for &log_size in g1_log_sizes {
         let inputs = inputs::<g1::Config>(log_size);
-        let mut group = compare_ours::<g1::Config>(Group::G1, log_size, &inputs, repetitions)?;
         let bases = halo2_g1_bases(&inputs.bases);
         let scalars = halo2_scalars(&inputs.scalars);
-        let (time, out, peak) =
-            time_runs(repetitions, || halo2curves::msm::msm_best(&scalars, &bases));
-        let expected = group[0].1.into_affine();
-        let out = out.to_affine();
-        let same = match ark_ec::AffineRepr::xy(&expected) {
-            Some((x, y)) => {
-                out.x.to_bytes() == x.into_bigint().to_bytes_le()[..]
-                    && out.y.to_bytes() == y.into_bigint().to_bytes_le()[..]
-            }
-            None => bool::from(halo2curves::group::prime::PrimeCurveAffine::is_identity(
-                &out,
-            )),
-        };
-        if !same {
+        let halo2 = || halo2curves::msm::msm_best(&scalars, &bases);
+        let mut runs = ours::<g1::Config>(Group::G1, log_size, &inputs)?;
+        let (out, peak) = PeakMemory::measure(halo2);
+        if !same_point(&runs[0].expected, &out.to_affine()) {
             return Err(ComparisonError::Mismatch {
                 engine: HALO2CURVES,
                 group: Group::G1,
                 log_size,
             });
         }
-        group.push((HALO2CURVES, group[0].1, time, peak));
-        rows.extend(to_rows(Group::G1, log_size, group));
+        runs.push(Run {
+            name: HALO2CURVES,
+            expected: runs[0].expected,
+            peak,
+            run: Box::new(move || {
+                std::hint::black_box(halo2());
+            }),
+        });
+        rows.extend(time_interleaved(Group::G1, log_size, runs, repetitions));
     }
     for &log_size in g2_log_sizes {
         let inputs = inputs::<g2::Config>(log_size);
-        let group = compare_ours::<g2::Config>(Group::G2, log_size, &inputs, repetitions)?;
-        rows.extend(to_rows(Group::G2, log_size, group));
+        let runs = ours::<g2::Config>(Group::G2, log_size, &inputs)?;
+        rows.extend(time_interleaved(Group::G2, log_size, runs, repetitions));
     }
     Ok(rows)
+}
+
+fn same_point(expected: &ark_bn254::G1Affine, got: &halo2curves::bn256::G1Affine) -> bool {
+    match ark_ec::AffineRepr::xy(expected) {
+        Some((x, y)) => {
+            got.x.to_bytes() == x.into_bigint().to_bytes_le()[..]
+                && got.y.to_bytes() == y.into_bigint().to_bytes_le()[..]
+        }
+        None => bool::from(halo2curves::group::prime::PrimeCurveAffine::is_identity(
+            got,
+        )),
+    }
 }
 
 fn inputs<C: SWCurveConfig<ScalarField = ark_bn254::Fr>>(log_size: u32) -> MsmInputs<C> {
@@ -121,72 +131,92 @@ fn inputs<C: SWCurveConfig<ScalarField = ark_bn254::Fr>>(log_size: u32) -> MsmIn
     }
 }
 
-type Timed<C> = (&'static str, Projective<C>, Duration, Option<PeakMemory>);
+/// One engine, ready to run on prepared inputs.
+struct Run<'a, C: SWCurveConfig> {
+    name: &'static str,
+    /// Result of the checked warm-up run.
+    expected: Affine<C>,
+    peak: Option<PeakMemory>,
+    run: Box<dyn FnMut() + 'a>,
+}
 
-fn compare_ours<C: SWCurveConfig<ScalarField = ark_bn254::Fr>>(
+/// arkworks first (the reference), then our engines, each warmed up and checked.
+fn ours<C: SWCurveConfig<ScalarField = ark_bn254::Fr>>(
     group: Group,
     log_size: u32,
     inputs: &MsmInputs<C>,
-    repetitions: usize,
-) -> Result<Vec<Timed<C>>, ComparisonError> {
-    let mut timed = vec![time_engine(ARKWORKS, &ArkworksMsm, inputs, repetitions)?];
-    let ours = [
+) -> Result<Vec<Run<'_, C>>, ComparisonError> {
+    let mut runs = vec![run(ARKWORKS, ArkworksMsm, inputs)?];
+    for (name, engine) in [
         (PIPPENGER, Pippenger::new()),
         (
             PIPPENGER_PRECOMPUTED,
             Pippenger::new().with_precomputation(true),
         ),
-    ];
-    for (name, engine) in ours {
-        let t = time_engine(name, &engine, inputs, repetitions)?;
-        if t.1 != timed[0].1 {
+    ] {
+        let r = run(name, engine, inputs)?;
+        if r.expected != runs[0].expected {
             return Err(ComparisonError::Mismatch {
                 engine: name,
                 group,
                 log_size,
             });
         }
-        timed.push(t);
+        runs.push(r);
     }
-    Ok(timed)
+    Ok(runs)
 }
 
-fn time_engine<C: SWCurveConfig<ScalarField = ark_bn254::Fr>, E: MsmEngine<C>>(
+fn run<'a, C: SWCurveConfig<ScalarField = ark_bn254::Fr>, E: MsmEngine<C> + 'a>(
     name: &'static str,
-    engine: &E,
-    inputs: &MsmInputs<C>,
-    repetitions: usize,
-) -> Result<Timed<C>, MsmError> {
+    engine: E,
+    inputs: &'a MsmInputs<C>,
+) -> Result<Run<'a, C>, MsmError> {
     let prepared = engine.prepare(inputs.bases.clone());
-    let (time, out, peak) = time_runs(repetitions, || engine.msm(&prepared, &inputs.scalars));
-    Ok((name, out?, time, peak))
+    let (out, peak) = PeakMemory::measure(|| engine.msm(&prepared, &inputs.scalars));
+    let expected = out?.into_affine();
+    let run = Box::new(move || {
+        std::hint::black_box(engine.msm(&prepared, &inputs.scalars).ok());
+    });
+    Ok(Run {
+        name,
+        expected,
+        peak,
+        run,
+    })
 }
 
-/// One warm-up run (returned, with its peak memory), then the median of `repetitions` runs.
-fn time_runs<T>(repetitions: usize, mut f: impl FnMut() -> T) -> (Duration, T, Option<PeakMemory>) {
-    let (out, peak) = PeakMemory::measure(&mut f);
-    let mut times: Vec<Duration> = (0..repetitions.max(1))
-        .map(|_| {
+fn time_interleaved<C: SWCurveConfig>(
+    group: Group,
+    log_size: u32,
+    mut runs: Vec<Run<'_, C>>,
+    repetitions: usize,
+) -> Vec<Row> {
+    let mut times = vec![Vec::new(); runs.len()];
+    for _ in 0..repetitions.max(1) {
+        for (r, t) in runs.iter_mut().zip(&mut times) {
             let start = Instant::now();
-            std::hint::black_box(f());
-            start.elapsed()
+            (r.run)();
+            t.push(start.elapsed());
+        }
+    }
+    let medians: Vec<Duration> = times
+        .into_iter()
+        .map(|mut t| {
+            t.sort_unstable();
+            t[t.len() / 2]
         })
         .collect();
-    times.sort_unstable();
-    (times[times.len() / 2], out, peak)
-}
-
-fn to_rows<C: SWCurveConfig>(group: Group, log_size: u32, timed: Vec<Timed<C>>) -> Vec<Row> {
-    let baseline = timed[0].2.as_secs_f64();
-    timed
-        .into_iter()
-        .map(|(engine, _, time, peak)| Row {
+    let baseline = medians[0].as_secs_f64();
+    runs.iter()
+        .zip(medians)
+        .map(|(r, time)| Row {
             group,
             log_size,
-            engine,
+            engine: r.name,
             time,
             speedup_vs_arkworks: baseline / time.as_secs_f64(),
-            peak_extra_bytes: peak.map(|p| p.extra_bytes),
+            peak_extra_bytes: r.peak.map(|p| p.extra_bytes),
         })
         .collect()
 }
