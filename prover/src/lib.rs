@@ -59,6 +59,7 @@
 //! `x`, so points are on the curve even unvalidated; BN254's G1 has cofactor 1.
 
 mod error;
+pub mod msm;
 mod format;
 mod keys;
 mod pk_decode;

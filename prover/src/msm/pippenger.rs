@@ -1,0 +1,183 @@
+//! Our CPU engine: signed-digit bucket Pippenger with batch-affine accumulation over rayon.
+
+use ark_ec::CurveGroup;
+use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
+use ark_ff::{AdditiveGroup, PrimeField, Zero};
+use rayon::prelude::*;
+
+use super::buckets::BucketAccumulator;
+use super::digits::{MAX_WINDOW_BITS, chunks_per_window, window_bits, window_count};
+use super::{MsmEngine, MsmError, check_lengths};
+
+/// Bucket Pippenger: signed `c`-bit digits (`2^(c−1)` buckets per window), batch-affine bucket
+/// additions, rayon across windows and chunks of points.
+///
+/// With [`Pippenger::with_precomputation`], [`prepare`](MsmEngine::prepare) stores
+/// `2^(c·j)·P` for every window `j`, so all windows share one set of buckets: no per-window
+/// running sums and no doublings between windows, at the price of `windows × ` the base memory
+/// (see [`PippengerBases::memory_bytes`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Pippenger {
+    window_bits: Option<u32>,
+    precompute: bool,
+}
+
+impl Pippenger {
+    /// The default: window width chosen per input size and thread count, no precomputation.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Fixes the window width `c` (clamped to `1..=20`) instead of choosing it per input.
+    #[must_use]
+    pub fn with_window_bits(self, c: u32) -> Self {
+        Self {
+            window_bits: Some(c.clamp(1, MAX_WINDOW_BITS)),
+            ..self
+        }
+    }
+
+    /// Precompute `2^(c·j)·P` for every base at [`prepare`](MsmEngine::prepare) time.
+    #[must_use]
+    pub fn with_precomputation(self, precompute: bool) -> Self {
+        Self { precompute, ..self }
+    }
+
+    fn pick_window(&self, points: usize, fixed_base: bool) -> u32 {
+        self.window_bits.unwrap_or_else(|| {
+            window_bits(
+                points,
+                rayon::current_num_threads(),
+                SCALAR_BITS,
+                fixed_base,
+            )
+        })
+    }
+}
+
+/// Every BN254 scalar field element is below `2^254`.
+const SCALAR_BITS: u32 = <ark_bn254::Fr as PrimeField>::MODULUS_BIT_SIZE;
+
+/// Bases prepared by [`Pippenger`].
+#[derive(Debug, Clone)]
+pub struct PippengerBases<C: SWCurveConfig> {
+    bases: Vec<Affine<C>>,
+    /// With precomputation: window width and, window after window, `2^(c·j)·bases`.
+    table: Option<(u32, Vec<Affine<C>>)>,
+}
+
+impl<C: SWCurveConfig> PippengerBases<C> {
+    /// Heap bytes held by the bases and any precomputed table.
+    pub fn memory_bytes(&self) -> usize {
+        let table = self.table.as_ref().map_or(0, |(_, t)| t.len());
+        (self.bases.len() + table) * size_of::<Affine<C>>()
+    }
+}
+
+impl<C: SWCurveConfig> MsmEngine<C> for Pippenger {
+    type Bases = PippengerBases<C>;
+
+    fn prepare(&self, bases: Vec<Affine<C>>) -> Self::Bases {
+        let table = self.precompute.then(|| {
+            let c = self.pick_window(bases.len(), true);
+            let windows = window_count(scalar_bits::<C>(), c);
+            let mut table = Vec::with_capacity(bases.len() * windows as usize);
+            let mut current: Vec<Projective<C>> = bases.par_iter().map(|p| (*p).into()).collect();
+            for j in 0..windows {
+                if j > 0 {
+                    current.par_iter_mut().for_each(|p| {
+                        for _ in 0..c {
+                            p.double_in_place();
+                        }
+                    });
+                }
+                table.extend(Projective::normalize_batch(&current));
+            }
+            (c, table)
+        });
+        PippengerBases { bases, table }
+    }
+
+    fn len(&self, bases: &Self::Bases) -> usize {
+        bases.bases.len()
+    }
+
+    fn msm(
+        &self,
+        bases: &Self::Bases,
+        scalars: &[C::ScalarField],
+    ) -> Result<Projective<C>, MsmError> {
+        check_lengths(bases.bases.len(), scalars.len())?;
+        if scalars.is_empty() {
+            return Ok(Projective::zero());
+        }
+        let bigints: Vec<_> = scalars.par_iter().map(|s| s.into_bigint()).collect();
+        Ok(match &bases.table {
+            Some((c, table)) => fixed_base_msm(table, &bigints, *c),
+            None => {
+                let c = self.pick_window(scalars.len(), false);
+                variable_base_msm(&bases.bases, &bigints, c)
+            }
+        })
+    }
+}
+
+fn scalar_bits<C: SWCurveConfig>() -> u32 {
+    <C::ScalarField as PrimeField>::MODULUS_BIT_SIZE
+}
+
+/// One task per (window, chunk of points); windows combined by Horner's rule.
+fn variable_base_msm<C: SWCurveConfig, B: ark_ff::BigInteger>(
+    bases: &[Affine<C>],
+    scalars: &[B],
+    c: u32,
+) -> Projective<C> {
+    let windows = window_count(scalar_bits::<C>(), c);
+    let chunks = chunks_per_window(windows, rayon::current_num_threads());
+    let chunk_len = scalars.len().div_ceil(chunks).max(1);
+    let sums: Vec<Projective<C>> = (0..windows as usize * chunks)
+        .into_par_iter()
+        .map(|task| {
+            let window = (task / chunks) as u32;
+            let lo = (task % chunks * chunk_len).min(scalars.len());
+            let hi = (lo + chunk_len).min(scalars.len());
+            let mut acc = BucketAccumulator::new(c);
+            acc.accumulate(&bases[lo..hi], &scalars[lo..hi], window);
+            acc.finish()
+        })
+        .collect();
+    sums.chunks(chunks)
+        .rev()
+        .fold(Projective::zero(), |mut acc, window_sums| {
+            for _ in 0..c {
+                acc.double_in_place();
+            }
+            window_sums.iter().fold(acc, |a, s| a + s)
+        })
+}
+
+/// With `table[j·n + i] = 2^(c·j)·P_i`, `Σᵢ kᵢPᵢ = Σᵢ Σⱼ dᵢⱼ·table[j·n + i]`: a single set of
+/// buckets per chunk of points, fed window after window.
+fn fixed_base_msm<C: SWCurveConfig, B: ark_ff::BigInteger>(
+    table: &[Affine<C>],
+    scalars: &[B],
+    c: u32,
+) -> Projective<C> {
+    let n = scalars.len();
+    let windows = window_count(scalar_bits::<C>(), c);
+    let chunks = rayon::current_num_threads().min(n).max(1);
+    let chunk_len = n.div_ceil(chunks);
+    (0..chunks)
+        .into_par_iter()
+        .map(|chunk| {
+            let lo = (chunk * chunk_len).min(n);
+            let hi = (lo + chunk_len).min(n);
+            let mut acc = BucketAccumulator::new(c);
+            for j in 0..windows {
+                let offset = j as usize * n;
+                acc.accumulate(&table[offset + lo..offset + hi], &scalars[lo..hi], j);
+            }
+            acc.finish()
+        })
+        .reduce(Projective::zero, |a, b| a + b)
+}
