@@ -7,6 +7,8 @@
 //! - [`prove`] — checks the witness (typed error naming the first unsatisfied constraint)
 //!   and the key's shape, proves, self-verifies, and returns the proof with its public inputs;
 //! - [`verify`] — typed errors for a wrong public-input count and a rejected proof;
+//! - [`msm`] — the pluggable multi-scalar-multiplication engines ([`msm::MsmEngine`]): the
+//!   arkworks baseline and our CPU Pippenger (signed digits, batch-affine buckets, rayon);
 //! - versioned binary files (`write_to`/`read_from` on the key and proof types) and
 //!   snarkjs-compatible JSON ([`write_snarkjs_files`]).
 //!
@@ -59,9 +61,9 @@
 //! `x`, so points are on the curve even unvalidated; BN254's G1 has cofactor 1.
 
 mod error;
-pub mod msm;
 mod format;
 mod keys;
+pub mod msm;
 mod pk_decode;
 mod prove;
 mod setup;

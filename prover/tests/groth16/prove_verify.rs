@@ -83,27 +83,6 @@ fn unsatisfied_witness_names_the_first_unsatisfied_constraint() {
 }
 
 #[test]
-fn with_a_constraint_layer_the_unsatisfied_constraint_is_named_by_its_namespace() {
-    use ark_relations::gr1cs::ConstraintLayer;
-    use tracing_subscriber::layer::SubscriberExt;
-
-    let pk = demo_key();
-    let mut claimed: [Fr; 3] = Demo::public(3, 5).try_into().expect("three inputs");
-    claimed[1] += Fr::from(1u64);
-    let circuit = Demo {
-        claimed: Some(claimed),
-        ..Demo::honest(3, 5)
-    };
-    let subscriber = tracing_subscriber::registry().with(ConstraintLayer::default());
-    let err = tracing::subscriber::with_default(subscriber, || prove(&pk, circuit, &mut rng(9)))
-        .expect_err("unsatisfied");
-    assert!(
-        matches!(&err, ProverError::Unsatisfied { constraint } if constraint.contains("sum")),
-        "{err}"
-    );
-}
-
-#[test]
 fn circuit_of_another_shape_is_a_key_mismatch() {
     let pk = demo_key();
     let err = prove(&pk, Square(Fr::from(9u64)), &mut rng(6)).expect_err("other shape");
