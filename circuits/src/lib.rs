@@ -21,4 +21,5 @@ pub mod eddsa;
 pub mod merkle;
 pub mod poseidon;
 pub mod range;
+pub mod rollup;
 pub mod sum_tree;

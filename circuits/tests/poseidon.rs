@@ -143,6 +143,15 @@ fn every_intermediate_witness_is_bound() {
     }
 }
 
+#[test]
+#[should_panic(expected = "is not bound by any constraint")]
+fn sweep_detects_an_unbound_witness() {
+    let inputs = [Fr::from(3u8), Fr::from(4u8)];
+    let cs = hash_circuit(&inputs, poseidon::hash(&inputs).expect("arity"));
+    let _free = FpVar::new_witness(cs.clone(), || Ok(Fr::from(9u8))).expect("alloc a free witness");
+    assert_every_witness_is_bound(&cs);
+}
+
 mod properties {
     use super::*;
     use ark_ff::PrimeField;

@@ -40,6 +40,7 @@ trait PermutationField: Clone {
 /// circomlib's permutation of a width-`t` state (`t = inputs + 1`), returning the first lane.
 fn permutation<F: PermutationField>(mut state: Vec<F>) -> Result<F, F::Error> {
     let p = params::params(state.len());
+    let mut mixed = state.clone();
     let t = p.t;
     let half_full = params::FULL_ROUNDS / 2;
     for round in 0..params::FULL_ROUNDS + p.partial_rounds {
@@ -52,7 +53,10 @@ fn permutation<F: PermutationField>(mut state: Vec<F>) -> Result<F, F::Error> {
         for lane in &mut state[..sboxed] {
             *lane = lane.pow5()?;
         }
-        state = p.mds.iter().map(|row| F::dot(row, &state)).collect();
+        for (out, row) in mixed.iter_mut().zip(&p.mds) {
+            *out = F::dot(row, &state);
+        }
+        std::mem::swap(&mut state, &mut mixed);
     }
     Ok(state.swap_remove(0))
 }
