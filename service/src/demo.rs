@@ -12,7 +12,7 @@ use bulwark_prover::{Fr, verify};
 use crate::{
     cli::DemoArgs,
     commands::rollup::{default_accounts, dev_setup, params, prove_batch, write_public_inputs},
-    progress::{Progress, timed},
+    progress::{Progress, Timings, timed},
 };
 
 /// Sample state and signed batch → native check → INSECURE dev setup → witness → prove →
@@ -36,7 +36,7 @@ pub fn run(args: &DemoArgs, progress: &Progress) -> Result<()> {
             verify(pk.verifying_key(), inputs, &proved.proof.proof)
         })
         .context("the demo proof does not verify")?;
-    let mut timings = crate::progress::Timings::default();
+    let mut timings = Timings::default();
     timings.push("setup (dev, INSECURE)", setup_time);
     timings.extend(stages.finish());
 
@@ -45,7 +45,7 @@ pub fn run(args: &DemoArgs, progress: &Progress) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "bulwark demo: rollup depth {} (2^{} accounts), batch size {}",
+        "bulwark demo: rollup depth {} (2^{} accounts), batch size {}\n",
         params.depth(),
         params.depth(),
         params.batch_size()
@@ -61,7 +61,7 @@ pub fn run(args: &DemoArgs, progress: &Progress) -> Result<()> {
     write_public_inputs(&mut out, inputs)?;
     writeln!(
         out,
-        "proof:       verified OK (Groth16 over BN254, INSECURE dev keys)"
+        "proof:       verified OK (Groth16 over BN254; INSECURE dev keys)"
     )?;
     write!(out, "timings:\n{}", timings.table())?;
     Ok(())

@@ -72,7 +72,7 @@ impl Stages {
     pub fn run<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
         self.bar.set_message(name);
         let (value, took) = timed(f);
-        tracing::info!(stage = name, seconds = took.as_secs_f64(), "stage done");
+        tracing::debug!(stage = name, seconds = took.as_secs_f64(), "stage done");
         self.timings.push(name, took);
         self.bar.inc(1);
         value

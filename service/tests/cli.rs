@@ -127,7 +127,15 @@ fn fixture() -> &'static Fixture {
 
 #[test]
 fn demo_runs_end_to_end_at_a_small_depth() {
-    let out = ok(&["demo", "--depth", DEPTH, "--batch-size", "2"]);
+    let out = ok(&[
+        "--threads",
+        "2",
+        "demo",
+        "--depth",
+        DEPTH,
+        "--batch-size",
+        "2",
+    ]);
     for expected in [
         "constraints:",
         "old_root",

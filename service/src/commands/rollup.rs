@@ -240,8 +240,8 @@ fn prove_cmd(args: &ProveArgs, progress: &Progress) -> Result<()> {
 
 /// Writes `[old_root, new_root, commitment]`, labelled.
 pub fn write_public_inputs(out: &mut impl Write, inputs: &[ark_bn254::Fr]) -> Result<()> {
-    for (name, value) in ["old_root", "new_root", "commitment"].iter().zip(inputs) {
-        writeln!(out, "{name:<12}{value}")?;
+    for (name, value) in ["old_root:", "new_root:", "commitment:"].iter().zip(inputs) {
+        writeln!(out, "{name:<13}{value}")?;
     }
     Ok(())
 }
