@@ -1,9 +1,6 @@
 //! `bulwark rollup setup | sample | prove | verify | export`.
 
-use std::{
-    io::Write,
-    path::{Path, PathBuf},
-};
+use std::{io::Write, path::Path};
 
 use anyhow::{Context, Result, bail};
 use bulwark_circuits::rollup::{self, Batch, BatchWitness, RollupCircuit, RollupParams, State};
@@ -144,7 +141,7 @@ fn sample_cmd(args: &SampleArgs) -> Result<()> {
     Ok(())
 }
 
-fn read_key_params(args: &ProveArgs) -> Result<(PathBuf, RollupParams)> {
+fn read_key_params(args: &ProveArgs) -> Result<RollupParams> {
     let path = args.params.clone().unwrap_or_else(|| {
         args.pk
             .parent()
@@ -167,9 +164,8 @@ fn read_key_params(args: &ProveArgs) -> Result<(PathBuf, RollupParams)> {
             "proving with INSECURE dev keys: anyone who knows the seed can forge proofs"
         );
     }
-    let params = RollupParams::new(kp.depth, kp.batch_size)
-        .with_context(|| format!("{}: invalid parameters", path.display()))?;
-    Ok((path, params))
+    RollupParams::new(kp.depth, kp.batch_size)
+        .with_context(|| format!("{}: invalid parameters", path.display()))
 }
 
 /// The result of [`prove_batch`].
@@ -208,14 +204,12 @@ pub fn prove_batch(
 }
 
 fn prove_cmd(args: &ProveArgs, progress: &Progress) -> Result<()> {
-    let (params_path, params) = read_key_params(args)?;
+    let params = read_key_params(args)?;
     let state: State = files::read_json(&args.state, "state")?;
     let batch: Batch = files::read_json(&args.batch, "batch")?;
 
     let mut stages = progress.stages(5);
-    let pk = stages
-        .run("load proving key", || files::read_pk(&args.pk))
-        .with_context(|| format!("(key parameters from {})", params_path.display()))?;
+    let pk = stages.run("load proving key", || files::read_pk(&args.pk))?;
     let proved = prove_batch(&pk, params, state, &batch, &mut stages)?;
 
     let proof_path = args.out.join("proof.bin");
