@@ -12,6 +12,7 @@
 //! | [`merkle`] | sparse Merkle tree, `Poseidon(l, r)` nodes | [`merkle::MerklePathVar`] |
 //! | [`sum_tree`] | Merkle sum tree over K assets | [`sum_tree::SumPathVar`] |
 //! | [`range`] | n-bit range checks | [`range::enforce`] |
+//! | [`rollup`] | accounts, batches, `check`, witness builder, L1 commitment | [`rollup::RollupCircuit`] |
 
 /// The BN254 scalar field: every circuit value lives here.
 pub use ark_bn254::Fr;
