@@ -1,0 +1,152 @@
+//! Command-line arguments (clap derive).
+
+use std::{num::NonZeroUsize, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+/// bulwark: zero-knowledge proofs of rollup state transitions over BN254 (Groth16).
+#[derive(Debug, Parser)]
+#[command(name = "bulwark", version, about, long_about = None)]
+pub struct Cli {
+    /// Worker threads for proving (rayon's global pool); default: one per core.
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<NonZeroUsize>,
+    /// More logging on stderr: -v debug, -vv trace. `RUST_LOG` overrides it.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    /// No progress bars.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Rollup state-transition proofs: setup, prove, verify, export.
+    #[command(subcommand)]
+    Rollup(RollupCommand),
+    /// End to end on sample data: sample state and signed batch, check, dev setup, prove, verify.
+    Demo(DemoArgs),
+}
+
+/// `bulwark rollup ...`.
+#[derive(Debug, Subcommand)]
+pub enum RollupCommand {
+    /// INSECURE dev setup: writes proving_key.bin, verifying_key.bin and params.json.
+    Setup(SetupArgs),
+    /// Writes a sample state.json and a valid signed batch.json (deterministic, for trying out).
+    Sample(SampleArgs),
+    /// Checks a batch against a state, proves it, writes proof.bin, public.json, state.out.json.
+    Prove(ProveArgs),
+    /// Verifies a proof against a verifying key and public inputs.
+    Verify(VerifyArgs),
+    /// Writes snarkjs proof.json, verification_key.json and public.json.
+    Export(ExportArgs),
+}
+
+/// The rollup's shape: fixed per key.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct ShapeArgs {
+    /// Account-tree depth (2^D accounts).
+    #[arg(long, default_value_t = 24, value_name = "D")]
+    pub depth: usize,
+    /// Operations per batch (shorter batches are padded with no-ops).
+    #[arg(long, default_value_t = 4, value_name = "B")]
+    pub batch_size: usize,
+}
+
+/// `bulwark rollup setup`.
+#[derive(Debug, Args)]
+pub struct SetupArgs {
+    /// The rollup's shape.
+    #[command(flatten)]
+    pub shape: ShapeArgs,
+    /// Seed of the (insecure, deterministic) toxic waste; default: random.
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// `bulwark rollup sample`.
+#[derive(Debug, Args)]
+pub struct SampleArgs {
+    /// The rollup's shape.
+    #[command(flatten)]
+    pub shape: ShapeArgs,
+    /// Accounts in the sample state (at least 2, below 2^D); default: B + 1.
+    #[arg(long)]
+    pub accounts: Option<u64>,
+    /// Seed of the sample accounts' keys.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// `bulwark rollup prove`.
+#[derive(Debug, Args)]
+pub struct ProveArgs {
+    /// Proving key (proving_key.bin from `rollup setup`).
+    #[arg(long, value_name = "FILE")]
+    pub pk: PathBuf,
+    /// The key's params.json; default: params.json next to the proving key.
+    #[arg(long, value_name = "FILE")]
+    pub params: Option<PathBuf>,
+    /// The state before the batch (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub state: PathBuf,
+    /// The batch of signed operations (JSON).
+    #[arg(long, value_name = "FILE")]
+    pub batch: PathBuf,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// `bulwark rollup verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Verifying key (verifying_key.bin).
+    #[arg(long, value_name = "FILE")]
+    pub vk: PathBuf,
+    /// Proof (proof.bin).
+    #[arg(long, value_name = "FILE")]
+    pub proof: PathBuf,
+    /// Public inputs (public.json: decimal strings).
+    #[arg(long, value_name = "FILE")]
+    pub public: PathBuf,
+}
+
+/// `bulwark rollup export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Verifying key (verifying_key.bin).
+    #[arg(long, value_name = "FILE")]
+    pub vk: PathBuf,
+    /// Proof (proof.bin).
+    #[arg(long, value_name = "FILE")]
+    pub proof: PathBuf,
+    /// Public inputs (public.json: decimal strings).
+    #[arg(long, value_name = "FILE")]
+    pub public: PathBuf,
+    /// Output directory (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// `bulwark demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// The rollup's shape.
+    #[command(flatten)]
+    pub shape: ShapeArgs,
+    /// Seed of the sample accounts and batch.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}

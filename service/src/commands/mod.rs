@@ -1,0 +1,3 @@
+//! The commands, one module per statement.
+
+pub mod rollup;

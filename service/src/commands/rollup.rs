@@ -1,0 +1,281 @@
+//! `bulwark rollup setup | sample | prove | verify | export`.
+
+use std::{io::Write, path::Path};
+
+use anyhow::{Context, Result, bail};
+use bulwark_circuits::rollup::{self, Batch, BatchWitness, RollupCircuit, RollupParams, State};
+use bulwark_prover::{ProofWithInputs, ProvingKey, dev_setup_insecure, prove, verify};
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    cli::{ExportArgs, ProveArgs, RollupCommand, SampleArgs, SetupArgs, ShapeArgs, VerifyArgs},
+    files,
+    progress::{Progress, timed},
+};
+
+/// Runs one `rollup` subcommand.
+pub fn run(cmd: RollupCommand, progress: &Progress) -> Result<()> {
+    match cmd {
+        RollupCommand::Setup(args) => setup_cmd(&args, progress),
+        RollupCommand::Sample(args) => sample_cmd(&args),
+        RollupCommand::Prove(args) => prove_cmd(&args, progress),
+        RollupCommand::Verify(args) => verify_cmd(&args),
+        RollupCommand::Export(args) => export_cmd(&args),
+    }
+}
+
+/// `params.json`, written next to the keys: the shape the keys were generated for, which
+/// `prove` needs to build the circuit, and how the keys were made.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct KeyParams {
+    statement: String,
+    depth: usize,
+    batch_size: usize,
+    /// `"insecure-dev"`: toxic waste derived from `seed`; anyone who knows it can forge.
+    setup: String,
+    seed: u64,
+}
+
+const STATEMENT: &str = "rollup";
+const INSECURE_DEV: &str = "insecure-dev";
+
+/// Validates a shape from the command line.
+pub fn params(shape: ShapeArgs) -> Result<RollupParams> {
+    RollupParams::new(shape.depth, shape.batch_size)
+        .with_context(|| format!("--depth {} --batch-size {}", shape.depth, shape.batch_size))
+}
+
+/// Prints the warning that dev keys can be forged, on stderr and not subject to `RUST_LOG`.
+fn warn_insecure(progress: &Progress, seed: u64) {
+    progress.suspend(|| {
+        let rule = "!".repeat(88);
+        eprintln!(
+            "\n{rule}\n\
+             !! INSECURE DEV SETUP (seed {seed}): anyone who knows the seed can forge proofs.\n\
+             !! Development and tests ONLY: never use these keys for real funds, never deploy\n\
+             !! their verifier on chain. Production keys must come from a trusted-setup ceremony.\n\
+             {rule}\n"
+        );
+    });
+}
+
+/// Generates INSECURE dev keys for `params` under a spinner.
+pub fn dev_setup(params: RollupParams, seed: u64, progress: &Progress) -> Result<ProvingKey> {
+    warn_insecure(progress, seed);
+    let circuit = RollupCircuit::blank(params).context("building the blank rollup circuit")?;
+    let spinner = progress.spinner("dev setup (Groth16 key generation)");
+    let pk = dev_setup_insecure(circuit, seed).context("dev setup failed");
+    spinner.finish_and_clear();
+    pk
+}
+
+fn setup_cmd(args: &SetupArgs, progress: &Progress) -> Result<()> {
+    let params = params(args.shape)?;
+    let seed = args.seed.unwrap_or_else(rand::random);
+    let (pk, took) = timed(|| dev_setup(params, seed, progress));
+    let pk = pk?;
+    tracing::info!(seconds = took.as_secs_f64(), "dev setup done");
+
+    files::create_dir(&args.out)?;
+    let pk_path = args.out.join("proving_key.bin");
+    let vk_path = args.out.join("verifying_key.bin");
+    let params_path = args.out.join("params.json");
+    files::write_pk(&pk_path, &pk)?;
+    files::write_vk(&vk_path, pk.verifying_key())?;
+    files::write_json(
+        &params_path,
+        &KeyParams {
+            statement: STATEMENT.into(),
+            depth: params.depth(),
+            batch_size: params.batch_size(),
+            setup: INSECURE_DEV.into(),
+            seed,
+        },
+    )?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "INSECURE dev keys for rollup depth {} batch size {} (seed {seed}), {:.1} s:",
+        params.depth(),
+        params.batch_size(),
+        took.as_secs_f64()
+    )?;
+    for path in [pk_path, vk_path, params_path] {
+        writeln!(out, "  {}", path.display())?;
+    }
+    Ok(())
+}
+
+/// The number of sample accounts when none is given: the operator plus one per slot, so every
+/// slot has its own sender where the tree has room.
+pub fn default_accounts(params: RollupParams) -> u64 {
+    let room = 1u64
+        .checked_shl(params.depth() as u32)
+        .map_or(u64::MAX, |n| n - 1);
+    (params.batch_size() as u64 + 1).clamp(2, room.max(2))
+}
+
+fn sample_cmd(args: &SampleArgs) -> Result<()> {
+    let params = params(args.shape)?;
+    let accounts = args.accounts.unwrap_or_else(|| default_accounts(params));
+    let sample = rollup::sample::demo(&params, accounts, args.seed)
+        .context("building the sample state and batch")?;
+    files::create_dir(&args.out)?;
+    let state_path = args.out.join("state.json");
+    let batch_path = args.out.join("batch.json");
+    files::write_json(&state_path, &sample.state)?;
+    files::write_json(&batch_path, &sample.batch)?;
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "sample: {accounts} accounts, {} operations",
+        sample.batch.operations.len()
+    )?;
+    writeln!(
+        out,
+        "  {}\n  {}",
+        state_path.display(),
+        batch_path.display()
+    )?;
+    Ok(())
+}
+
+fn read_key_params(args: &ProveArgs) -> Result<RollupParams> {
+    let path = args.params.clone().unwrap_or_else(|| {
+        args.pk
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join("params.json")
+    });
+    let kp: KeyParams = files::read_json(&path, "key parameters").context(
+        "prove needs the key's params.json (from `rollup setup`); pass it with --params",
+    )?;
+    if kp.statement != STATEMENT {
+        bail!(
+            "{}: statement is {:?}, expected {STATEMENT:?}",
+            path.display(),
+            kp.statement
+        );
+    }
+    if kp.setup == INSECURE_DEV {
+        tracing::warn!(
+            seed = kp.seed,
+            "proving with INSECURE dev keys: anyone who knows the seed can forge proofs"
+        );
+    }
+    RollupParams::new(kp.depth, kp.batch_size)
+        .with_context(|| format!("{}: invalid parameters", path.display()))
+}
+
+/// The result of [`prove_batch`].
+pub struct Proved {
+    /// The proof and its public inputs `[old_root, new_root, commitment]`.
+    pub proof: ProofWithInputs,
+    /// The state after the batch.
+    pub state: State,
+}
+
+/// Checks `batch` against `state` natively, builds the witness and proves it, timing each stage
+/// under a progress bar. An invalid batch fails in the check stage, naming the operation and
+/// the rule, before any proving time is spent.
+pub fn prove_batch(
+    pk: &ProvingKey,
+    params: RollupParams,
+    mut state: State,
+    batch: &Batch,
+    stages: &mut crate::progress::Stages,
+) -> Result<Proved> {
+    stages
+        .run("check", || rollup::check(&state, batch, &params))
+        .context("invalid batch")?;
+    let witness: BatchWitness = stages
+        .run("witness", || {
+            rollup::build_witness(&mut state, batch, &params)
+        })
+        .context("building the witness")?;
+    let circuit = RollupCircuit::new(params, witness).context("building the circuit")?;
+    let proof = stages
+        .run("prove + self-verify", || {
+            prove(pk, circuit, &mut rand::thread_rng())
+        })
+        .context("proving failed")?;
+    Ok(Proved { proof, state })
+}
+
+fn prove_cmd(args: &ProveArgs, progress: &Progress) -> Result<()> {
+    let params = read_key_params(args)?;
+    let state: State = files::read_json(&args.state, "state")?;
+    let batch: Batch = files::read_json(&args.batch, "batch")?;
+
+    let mut stages = progress.stages(5);
+    let pk = stages.run("load proving key", || files::read_pk(&args.pk))?;
+    let proved = prove_batch(&pk, params, state, &batch, &mut stages)?;
+
+    let proof_path = args.out.join("proof.bin");
+    let public_path = args.out.join("public.json");
+    let state_path = args.out.join("state.out.json");
+    stages.run("write", || -> Result<()> {
+        files::create_dir(&args.out)?;
+        files::write_proof(&proof_path, &proved.proof.proof)?;
+        files::write_public(&public_path, &proved.proof.public_inputs)?;
+        files::write_json(&state_path, &proved.state)
+    })?;
+    let timings = stages.finish();
+
+    let mut out = std::io::stdout().lock();
+    write_public_inputs(&mut out, &proved.proof.public_inputs)?;
+    for path in [&proof_path, &public_path, &state_path] {
+        writeln!(out, "wrote {}", path.display())?;
+    }
+    write!(out, "timings:\n{}", timings.table())?;
+    Ok(())
+}
+
+/// Writes `[old_root, new_root, commitment]`, labelled.
+pub fn write_public_inputs(out: &mut impl Write, inputs: &[ark_bn254::Fr]) -> Result<()> {
+    for (name, value) in ["old_root:", "new_root:", "commitment:"].iter().zip(inputs) {
+        writeln!(out, "{name:<13}{value}")?;
+    }
+    Ok(())
+}
+
+fn verify_cmd(args: &VerifyArgs) -> Result<()> {
+    let vk = files::read_vk(&args.vk)?;
+    let proof = files::read_proof(&args.proof)?;
+    let public = files::read_public(&args.public)?;
+    verify(&vk, &public, &proof).with_context(|| {
+        format!(
+            "proof {} does NOT verify against {} with public inputs {}",
+            args.proof.display(),
+            args.vk.display(),
+            args.public.display()
+        )
+    })?;
+    tracing::info!("proof verified");
+    writeln!(std::io::stdout().lock(), "OK: proof verifies")?;
+    Ok(())
+}
+
+fn export_cmd(args: &ExportArgs) -> Result<()> {
+    let vk = files::read_vk(&args.vk)?;
+    let proof = files::read_proof(&args.proof)?;
+    let public = files::read_public(&args.public)?;
+    // A proof that does not verify here would not verify in snarkjs or on chain either.
+    verify(&vk, &public, &proof).with_context(|| {
+        format!(
+            "refusing to export: proof {} does not verify against {} with {}",
+            args.proof.display(),
+            args.vk.display(),
+            args.public.display()
+        )
+    })?;
+    files::create_dir(&args.out)?;
+    bulwark_prover::write_snarkjs_files(&args.out, &vk, &public, &proof)
+        .with_context(|| format!("writing snarkjs files to {}", args.out.display()))?;
+    let mut out = std::io::stdout().lock();
+    for name in ["proof.json", "verification_key.json", "public.json"] {
+        writeln!(out, "wrote {}", args.out.join(name).display())?;
+    }
+    Ok(())
+}
