@@ -8,7 +8,7 @@ use ark_std::rand::{CryptoRng, RngCore};
 
 use crate::Fr;
 use crate::poseidon::{self, PoseidonError};
-use crate::sum_tree::{SumNode, SumNodeVar, chain, chain_var, node_hash, node_hash_var};
+use crate::sum_tree::{SumNode, SumNodeVar, chain, chain_var, node_hash_var};
 
 /// `commit(node, r) = chain(node.hash, node.s_1, ..., node.s_K, r)`: binding to the node (hash
 /// and sums) and, for a uniformly random `r`, hiding.
@@ -77,19 +77,6 @@ impl BlindingSeed {
     }
 }
 
-/// The parent of two nodes (the sum tree's formula).
-pub(super) fn combine(left: &SumNode, right: &SumNode) -> Result<SumNode, PoseidonError> {
-    Ok(SumNode {
-        hash: node_hash(left.hash, &left.sums, right.hash, &right.sums)?,
-        sums: left
-            .sums
-            .iter()
-            .zip(&right.sums)
-            .map(|(l, r)| l + r)
-            .collect(),
-    })
-}
-
 /// The root of the complete subtree over `nodes` (callers pass a power of two, at least
 /// one), level by level; where both children are the empty subtree `empty` of their height,
 /// the parent is reused instead of hashed again.
@@ -97,14 +84,14 @@ pub(super) fn fold(mut nodes: Vec<SumNode>, empty: SumNode) -> Result<SumNode, P
     debug_assert!(nodes.len().is_power_of_two());
     let mut empty = empty;
     while nodes.len() > 1 {
-        let parent_empty = combine(&empty, &empty)?;
+        let parent_empty = SumNode::parent(&empty, &empty)?;
         nodes = nodes
             .chunks_exact(2)
             .map(|pair| {
                 if pair[0] == empty && pair[1] == empty {
                     Ok(parent_empty.clone())
                 } else {
-                    combine(&pair[0], &pair[1])
+                    SumNode::parent(&pair[0], &pair[1])
                 }
             })
             .collect::<Result<_, _>>()?;

@@ -63,6 +63,22 @@ pub struct SumNode {
     pub sums: Vec<u128>,
 }
 
+impl SumNode {
+    /// The parent of two nodes: the node hash binds both children's hashes and sums, and the
+    /// parent's sums are the children's sums added per asset.
+    pub fn parent(left: &SumNode, right: &SumNode) -> Result<SumNode, PoseidonError> {
+        Ok(SumNode {
+            hash: node_hash(left.hash, &left.sums, right.hash, &right.sums)?,
+            sums: left
+                .sums
+                .iter()
+                .zip(&right.sums)
+                .map(|(l, r)| l + r)
+                .collect(),
+        })
+    }
+}
+
 /// Combines sum-tree nodes; the empty leaf is hash `0` with zero sums.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SumHasher {
@@ -80,15 +96,7 @@ impl TreeHasher for SumHasher {
     }
 
     fn combine(&self, left: &SumNode, right: &SumNode) -> Result<SumNode, PoseidonError> {
-        Ok(SumNode {
-            hash: node_hash(left.hash, &left.sums, right.hash, &right.sums)?,
-            sums: left
-                .sums
-                .iter()
-                .zip(&right.sums)
-                .map(|(l, r)| l + r)
-                .collect(),
-        })
+        SumNode::parent(left, right)
     }
 }
 
