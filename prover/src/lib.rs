@@ -8,7 +8,8 @@
 //!   and the key's shape, proves, self-verifies, and returns the proof with its public inputs;
 //! - [`verify`] — typed errors for a wrong public-input count and a rejected proof;
 //! - versioned binary files (`write_to`/`read_from` on the key and proof types) and
-//!   snarkjs-compatible JSON ([`write_snarkjs_files`]).
+//!   snarkjs-compatible JSON ([`write_snarkjs_files`]);
+//! - [`solidity`] — Groth16 verifier contracts and the rollup example contract.
 //!
 //! # Example
 //!
@@ -65,6 +66,7 @@ mod pk_decode;
 mod prove;
 mod setup;
 mod snarkjs;
+pub mod solidity;
 mod verify;
 
 pub use ark_bn254::Fr;

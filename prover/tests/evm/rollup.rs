@@ -1,0 +1,305 @@
+//! `RollupExample`: batches advance the root only with a valid proof for the stored root and
+//! the commitment recomputed from calldata; deposits and withdrawals come out as events.
+
+use ark_ff::{Field, One};
+use bulwark_circuits::{
+    poseidon,
+    rollup::{Batch, Operation, Transfer, Withdrawal},
+};
+use bulwark_prover::{
+    Fr,
+    solidity::{field_word, proof_calldata, rollup_example, rollup_l1_data},
+};
+use revm::primitives::{Address, keccak256};
+
+use crate::support::{
+    Arg, Evm, Outcome, Word, address_word, calldata, calldata_gas, compile, js_available,
+    poseidon_bytecode, word,
+};
+use crate::{ProvenBatch, params, prove_batch, rollup_key, sample_batch};
+
+const SUBMIT: &str = "submitBatch(uint256,uint256[],bytes)";
+
+/// A chain with the two Poseidon contracts and a `RollupExample` at `genesis`.
+struct Rollup {
+    evm: Evm,
+    poseidon2: Address,
+    poseidon4: Address,
+    rollup: Address,
+}
+
+impl Rollup {
+    fn deploy(genesis: Fr) -> Self {
+        let mut evm = Evm::new();
+        let (p2, p4) = poseidon_bytecode();
+        let poseidon2 = evm.deploy(p2);
+        let poseidon4 = evm.deploy(p4);
+        let sources = rollup_example(rollup_key().verifying_key(), &params()).expect("gen");
+        let mut code = compile(&sources).remove("RollupExample").expect("bytecode");
+        code.extend(crate::support::encode_args(&[
+            Arg::Word(field_word(&genesis)),
+            Arg::Word(address_word(poseidon2)),
+            Arg::Word(address_word(poseidon4)),
+        ]));
+        let rollup = evm.deploy(code);
+        Self {
+            evm,
+            poseidon2,
+            poseidon4,
+            rollup,
+        }
+    }
+
+    fn state_root(&mut self) -> Word {
+        let data = calldata("stateRoot()", &[]);
+        self.evm.call(self.rollup, data).returned_word()
+    }
+
+    fn submit(&mut self, new_root: Word, l1_data: Vec<Word>, proof: Vec<u8>) -> Outcome {
+        let data = calldata(
+            SUBMIT,
+            &[Arg::Word(new_root), Arg::Array(l1_data), Arg::Bytes(proof)],
+        );
+        self.evm.call(self.rollup, data)
+    }
+}
+
+fn l1_words(batch: &Batch) -> Vec<Word> {
+    rollup_l1_data(batch, &params())
+        .expect("l1 data")
+        .iter()
+        .map(field_word)
+        .collect()
+}
+
+/// `(newRoot, l1Data, proof)` of a proven batch.
+fn submission(p: &ProvenBatch) -> (Word, Vec<Word>, Vec<u8>) {
+    (
+        field_word(&p.out.public_inputs[1]),
+        l1_words(&p.batch),
+        proof_calldata(&p.out.proof).to_vec(),
+    )
+}
+
+fn topic(signature: &str) -> [u8; 32] {
+    keccak256(signature.as_bytes()).0
+}
+
+#[test]
+fn poseidon_contracts_match_circomlib() {
+    if !js_available() {
+        return;
+    }
+    let mut r = Rollup::deploy(Fr::from(0u64));
+    let two = [Fr::from(1u64), Fr::from(2u64)];
+    let out = r.evm.call(
+        r.poseidon2,
+        calldata(
+            "poseidon(uint256[2])",
+            &[Arg::Fixed(two.iter().map(field_word).collect())],
+        ),
+    );
+    assert_eq!(out.returned_word(), field_word(&poseidon::hash_array(two)));
+    let four = [1u64, 2, 3, 4].map(Fr::from);
+    let out = r.evm.call(
+        r.poseidon4,
+        calldata(
+            "poseidon(uint256[4])",
+            &[Arg::Fixed(four.iter().map(field_word).collect())],
+        ),
+    );
+    assert_eq!(out.returned_word(), field_word(&poseidon::hash_array(four)));
+}
+
+#[test]
+fn contract_recomputes_the_circuits_commitment() {
+    if !js_available() {
+        return;
+    }
+    let (proven, _, _) = sample_batch();
+    let mut r = Rollup::deploy(proven.out.public_inputs[0]);
+    let data = calldata(
+        "l1DataCommitment(uint256[])",
+        &[Arg::Array(l1_words(&proven.batch))],
+    );
+    let out = r.evm.call(r.rollup, data);
+    assert_eq!(
+        out.returned_word(),
+        field_word(&proven.out.public_inputs[2])
+    );
+}
+
+#[test]
+fn valid_batches_advance_the_root_and_tampered_ones_revert() {
+    if !js_available() {
+        return;
+    }
+    let (first, mut state, s) = sample_batch();
+    let old_root = first.out.public_inputs[0];
+    let mut r = Rollup::deploy(old_root);
+    let (new_root, l1_data, proof) = submission(&first);
+
+    // Tampered proof, new root, L1 data (the deposit's amount), L1 data length, and a proof of
+    // the wrong length: each reverts and leaves the root alone.
+    let mut bad_proof = proof.clone();
+    bad_proof[..64].copy_from_slice(&proof[192..]);
+    assert!(
+        !r.submit(new_root, l1_data.clone(), bad_proof).success,
+        "tampered proof"
+    );
+    let bumped_root = field_word(&(first.out.public_inputs[1] + Fr::one()));
+    assert!(
+        !r.submit(bumped_root, l1_data.clone(), proof.clone())
+            .success,
+        "new root"
+    );
+    let mut bad_data = l1_data.clone();
+    let w0 = rollup_l1_data(&first.batch, &params()).expect("data")[3];
+    bad_data[3] = field_word(&(w0 + Fr::from(2u64).pow([66])));
+    assert!(
+        !r.submit(new_root, bad_data, proof.clone()).success,
+        "deposit amount"
+    );
+    assert!(
+        !r.submit(new_root, l1_data[1..].to_vec(), proof.clone())
+            .success,
+        "short data"
+    );
+    assert!(
+        !r.submit(new_root, l1_data.clone(), proof[..255].to_vec())
+            .success,
+        "short proof"
+    );
+    assert_eq!(r.state_root(), field_word(&old_root));
+
+    // The valid batch passes and emits its deposit.
+    let out = r.submit(new_root, l1_data.clone(), proof.clone());
+    assert!(out.success, "valid batch reverted: {out:?}");
+    assert_eq!(r.state_root(), new_root);
+    let deposit = out
+        .logs
+        .iter()
+        .find(|l| l.data.topics()[0].0 == topic("Deposit(uint256,uint256,uint256,uint256,uint256)"))
+        .expect("deposit event");
+    let Operation::Deposit(d) = &s.batch.operations[1] else {
+        panic!("the sample's slot 1 is a deposit");
+    };
+    let expected: Vec<u8> = [
+        word(d.to),
+        word(d.amount),
+        field_word(&d.public_key.x),
+        field_word(&d.public_key.y),
+    ]
+    .concat();
+    assert_eq!(deposit.data.data.to_vec(), expected);
+
+    // Replaying it fails: the stored root moved on.
+    assert!(!r.submit(new_root, l1_data, proof).success, "replay");
+
+    // A second batch on the new root: a withdrawal and a transfer.
+    let l1_address = Fr::from(0x00c0_ffee_u64);
+    let second = prove_batch(
+        &mut state,
+        Batch {
+            operator: 0,
+            operations: vec![
+                Operation::Withdrawal(Withdrawal::signed(
+                    &s.private_keys[2],
+                    2,
+                    l1_address,
+                    700,
+                    3,
+                    0,
+                )),
+                Operation::Transfer(Transfer::signed(&s.private_keys[1], 1, 3, 40, 1, 1)),
+            ],
+        },
+        4,
+    );
+    assert_eq!(second.out.public_inputs[0], first.out.public_inputs[1]);
+    let (new_root, l1_data, proof) = submission(&second);
+    let out = r.submit(new_root, l1_data, proof);
+    assert!(out.success, "second batch reverted: {out:?}");
+    assert_eq!(r.state_root(), new_root);
+    let withdrawal = out
+        .logs
+        .iter()
+        .find(|l| l.data.topics()[0].0 == topic("Withdrawal(uint256,uint256,address,uint256)"))
+        .expect("withdrawal event");
+    let expected: Vec<u8> = [word(2), field_word(&l1_address), word(700)].concat();
+    assert_eq!(withdrawal.data.data.to_vec(), expected);
+}
+
+#[test]
+fn a_wrong_old_root_is_rejected() {
+    if !js_available() {
+        return;
+    }
+    let (proven, _, _) = sample_batch();
+    let (new_root, l1_data, proof) = submission(&proven);
+    let mut right = Rollup::deploy(proven.out.public_inputs[0]);
+    assert!(
+        right
+            .submit(new_root, l1_data.clone(), proof.clone())
+            .success,
+        "right root"
+    );
+    let mut wrong = Rollup::deploy(proven.out.public_inputs[0] + Fr::one());
+    assert!(
+        !wrong.submit(new_root, l1_data, proof).success,
+        "wrong root"
+    );
+}
+
+/// Gas of the verifier, `submitBatch` and the Poseidon contracts, against the Groth16 floor.
+#[test]
+fn gas_table() {
+    if !js_available() {
+        return;
+    }
+    let (proven, _, _) = sample_batch();
+    let mut r = Rollup::deploy(proven.out.public_inputs[0]);
+    let inputs: Vec<Word> = proven.out.public_inputs.iter().map(field_word).collect();
+    let verify_data = calldata(
+        "verifyProof(bytes,uint256[3])",
+        &[
+            Arg::Bytes(proof_calldata(&proven.out.proof).to_vec()),
+            Arg::Fixed(inputs),
+        ],
+    );
+    let verify = r.evm.call(r.rollup, verify_data.clone());
+    assert!(verify.returned_bool(), "valid proof");
+    let floor = 21_000 + 181_000 + 6_150 * 3 + calldata_gas(&verify_data);
+    let p2 = r.evm.call(
+        r.poseidon2,
+        calldata(
+            "poseidon(uint256[2])",
+            &[Arg::Fixed(vec![word(1), word(2)])],
+        ),
+    );
+    let p4 = r.evm.call(
+        r.poseidon4,
+        calldata(
+            "poseidon(uint256[4])",
+            &[Arg::Fixed(vec![word(1), word(2), word(3), word(4)])],
+        ),
+    );
+    let (new_root, l1_data, proof) = submission(&proven);
+    let submit = r.submit(new_root, l1_data, proof);
+    assert!(submit.success, "valid batch");
+    eprintln!("gas (transaction totals, 21,000 base and calldata included; rollup D=4 B=2)");
+    eprintln!("  verifyProof, 3 inputs     {:>9}", verify.gas_used);
+    eprintln!(
+        "  floor 21000+181000+3*6150+calldata {:>9}  (measured / floor = {:.4})",
+        floor,
+        verify.gas_used as f64 / floor as f64
+    );
+    eprintln!("  Poseidon(2) call          {:>9}", p2.gas_used);
+    eprintln!("  Poseidon(4) call          {:>9}", p4.gas_used);
+    eprintln!("  submitBatch (B = 2)       {:>9}", submit.gas_used);
+    assert!(
+        verify.gas_used * 100 <= floor * 105,
+        "verifier gas {} exceeds 1.05 x floor {floor}",
+        verify.gas_used
+    );
+}
