@@ -11,6 +11,8 @@
 //! `l1Data` words of a batch). The templates live in `prover/contracts/`; the tests in
 //! `prover/tests/evm*.rs` compile the output with the pinned npm `solc` and run it in revm.
 
+use std::path::{Path, PathBuf};
+
 mod encode;
 mod groth16;
 mod rollup;
@@ -32,6 +34,16 @@ impl SoliditySource {
     /// `<contract_name>.sol`.
     pub fn file_name(&self) -> String {
         format!("{}.sol", self.contract_name)
+    }
+
+    /// Writes the source to `dir/<contract_name>.sol` (`dir` must exist); returns the path.
+    pub fn write_into(&self, dir: &Path) -> Result<PathBuf, SolidityError> {
+        let path = dir.join(self.file_name());
+        std::fs::write(&path, &self.source).map_err(|source| SolidityError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        Ok(path)
     }
 }
 
@@ -67,6 +79,14 @@ pub enum SolidityError {
         batch_size: usize,
         /// The batch's operation count.
         got: usize,
+    },
+    /// A source file could not be written.
+    #[error("I/O error on {path}: {source}", path = path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The I/O error.
+        source: std::io::Error,
     },
 }
 

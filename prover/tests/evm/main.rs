@@ -3,6 +3,8 @@
 //! the gas table:
 //! `cargo test -p bulwark-prover --test evm -- --nocapture gas_table`.
 
+mod chain;
+mod generate;
 mod groth16;
 mod rollup;
 mod support;

@@ -8,61 +8,13 @@ use bulwark_circuits::{
 };
 use bulwark_prover::{
     Fr,
-    solidity::{field_word, proof_calldata, rollup_example, rollup_l1_data},
+    solidity::{field_word, proof_calldata, rollup_l1_data},
 };
-use revm::primitives::{Address, keccak256};
+use revm::primitives::keccak256;
 
-use crate::support::{
-    Arg, Evm, Outcome, Word, address_word, calldata, calldata_gas, compile, js_available,
-    poseidon_bytecode, word,
-};
+use crate::chain::{GasReport, Rollup};
+use crate::support::{Arg, Word, calldata, js_available, word};
 use crate::{ProvenBatch, params, prove_batch, rollup_key, sample_batch};
-
-const SUBMIT: &str = "submitBatch(uint256,uint256[],bytes)";
-
-/// A chain with the two Poseidon contracts and a `RollupExample` at `genesis`.
-struct Rollup {
-    evm: Evm,
-    poseidon2: Address,
-    poseidon4: Address,
-    rollup: Address,
-}
-
-impl Rollup {
-    fn deploy(genesis: Fr) -> Self {
-        let mut evm = Evm::new();
-        let (p2, p4) = poseidon_bytecode();
-        let poseidon2 = evm.deploy(p2);
-        let poseidon4 = evm.deploy(p4);
-        let sources = rollup_example(rollup_key().verifying_key(), &params()).expect("gen");
-        let mut code = compile(&sources).remove("RollupExample").expect("bytecode");
-        code.extend(crate::support::encode_args(&[
-            Arg::Word(field_word(&genesis)),
-            Arg::Word(address_word(poseidon2)),
-            Arg::Word(address_word(poseidon4)),
-        ]));
-        let rollup = evm.deploy(code);
-        Self {
-            evm,
-            poseidon2,
-            poseidon4,
-            rollup,
-        }
-    }
-
-    fn state_root(&mut self) -> Word {
-        let data = calldata("stateRoot()", &[]);
-        self.evm.call(self.rollup, data).returned_word()
-    }
-
-    fn submit(&mut self, new_root: Word, l1_data: Vec<Word>, proof: Vec<u8>) -> Outcome {
-        let data = calldata(
-            SUBMIT,
-            &[Arg::Word(new_root), Arg::Array(l1_data), Arg::Bytes(proof)],
-        );
-        self.evm.call(self.rollup, data)
-    }
-}
 
 fn l1_words(batch: &Batch) -> Vec<Word> {
     rollup_l1_data(batch, &params())
@@ -90,7 +42,7 @@ fn poseidon_contracts_match_circomlib() {
     if !js_available() {
         return;
     }
-    let mut r = Rollup::deploy(Fr::from(0u64));
+    let mut r = Rollup::deploy(rollup_key().verifying_key(), &params(), Fr::from(0u64));
     let two = [Fr::from(1u64), Fr::from(2u64)];
     let out = r.evm.call(
         r.poseidon2,
@@ -117,7 +69,11 @@ fn contract_recomputes_the_circuits_commitment() {
         return;
     }
     let (proven, _, _) = sample_batch();
-    let mut r = Rollup::deploy(proven.out.public_inputs[0]);
+    let mut r = Rollup::deploy(
+        rollup_key().verifying_key(),
+        &params(),
+        proven.out.public_inputs[0],
+    );
     let data = calldata(
         "l1DataCommitment(uint256[])",
         &[Arg::Array(l1_words(&proven.batch))],
@@ -136,7 +92,7 @@ fn valid_batches_advance_the_root_and_tampered_ones_revert() {
     }
     let (first, mut state, s) = sample_batch();
     let old_root = first.out.public_inputs[0];
-    let mut r = Rollup::deploy(old_root);
+    let mut r = Rollup::deploy(rollup_key().verifying_key(), &params(), old_root);
     let (new_root, l1_data, proof) = submission(&first);
 
     // Tampered proof, new root, L1 data (the deposit's amount), L1 data length, and a proof of
@@ -237,69 +193,47 @@ fn a_wrong_old_root_is_rejected() {
     }
     let (proven, _, _) = sample_batch();
     let (new_root, l1_data, proof) = submission(&proven);
-    let mut right = Rollup::deploy(proven.out.public_inputs[0]);
+    let mut right = Rollup::deploy(
+        rollup_key().verifying_key(),
+        &params(),
+        proven.out.public_inputs[0],
+    );
     assert!(
         right
             .submit(new_root, l1_data.clone(), proof.clone())
             .success,
         "right root"
     );
-    let mut wrong = Rollup::deploy(proven.out.public_inputs[0] + Fr::one());
+    let mut wrong = Rollup::deploy(
+        rollup_key().verifying_key(),
+        &params(),
+        proven.out.public_inputs[0] + Fr::one(),
+    );
     assert!(
         !wrong.submit(new_root, l1_data, proof).success,
         "wrong root"
     );
 }
 
-/// Gas of the verifier, `submitBatch` and the Poseidon contracts, against the Groth16 floor.
+/// The gas table (run with `--nocapture`); fails if the verifier costs more than 1.05 x floor.
 #[test]
 fn gas_table() {
     if !js_available() {
         return;
     }
     let (proven, _, _) = sample_batch();
-    let mut r = Rollup::deploy(proven.out.public_inputs[0]);
-    let inputs: Vec<Word> = proven.out.public_inputs.iter().map(field_word).collect();
-    let verify_data = calldata(
-        "verifyProof(bytes,uint256[3])",
-        &[
-            Arg::Bytes(proof_calldata(&proven.out.proof).to_vec()),
-            Arg::Fixed(inputs),
-        ],
+    let report = GasReport::measure(
+        rollup_key().verifying_key(),
+        &params(),
+        &proven.out.public_inputs,
+        &rollup_l1_data(&proven.batch, &params()).expect("l1 data"),
+        &proven.out.proof,
     );
-    let verify = r.evm.call(r.rollup, verify_data.clone());
-    assert!(verify.returned_bool(), "valid proof");
-    let floor = 21_000 + 181_000 + 6_150 * 3 + calldata_gas(&verify_data);
-    let p2 = r.evm.call(
-        r.poseidon2,
-        calldata(
-            "poseidon(uint256[2])",
-            &[Arg::Fixed(vec![word(1), word(2)])],
-        ),
-    );
-    let p4 = r.evm.call(
-        r.poseidon4,
-        calldata(
-            "poseidon(uint256[4])",
-            &[Arg::Fixed(vec![word(1), word(2), word(3), word(4)])],
-        ),
-    );
-    let (new_root, l1_data, proof) = submission(&proven);
-    let submit = r.submit(new_root, l1_data, proof);
-    assert!(submit.success, "valid batch");
-    eprintln!("gas (transaction totals, 21,000 base and calldata included; rollup D=4 B=2)");
-    eprintln!("  verifyProof, 3 inputs     {:>9}", verify.gas_used);
-    eprintln!(
-        "  floor 21000+181000+3*6150+calldata {:>9}  (measured / floor = {:.4})",
-        floor,
-        verify.gas_used as f64 / floor as f64
-    );
-    eprintln!("  Poseidon(2) call          {:>9}", p2.gas_used);
-    eprintln!("  Poseidon(4) call          {:>9}", p4.gas_used);
-    eprintln!("  submitBatch (B = 2)       {:>9}", submit.gas_used);
+    report.print(params().batch_size());
     assert!(
-        verify.gas_used * 100 <= floor * 105,
-        "verifier gas {} exceeds 1.05 x floor {floor}",
-        verify.gas_used
+        report.verify * 100 <= report.floor * 105,
+        "verifier gas {} exceeds 1.05 x floor {}",
+        report.verify,
+        report.floor
     );
 }
