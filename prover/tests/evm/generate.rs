@@ -99,7 +99,7 @@ fn l1_data_pads_with_noops_and_ends_with_the_operator() {
     assert_eq!(words[6], Fr::from(4u64));
     let too_many = Batch {
         operator: 0,
-        operations: vec![s.batch.operations[0].clone(); 3],
+        operations: vec![s.batch.operations[0]; 3],
     };
     assert!(matches!(
         rollup_l1_data(&too_many, &params()),

@@ -14,7 +14,7 @@ use revm::primitives::keccak256;
 
 use crate::chain::{GasReport, Rollup};
 use crate::support::{Arg, Word, calldata, js_available, word};
-use crate::{ProvenBatch, params, prove_batch, rollup_key, sample_batch};
+use crate::{ProvenBatch, add_words, modulus_word, params, prove_batch, rollup_key, sample_batch};
 
 fn l1_words(batch: &Batch) -> Vec<Word> {
     rollup_l1_data(batch, &params())
@@ -115,6 +115,13 @@ fn valid_batches_advance_the_root_and_tampered_ones_revert() {
     assert!(
         !r.submit(new_root, bad_data, proof.clone()).success,
         "deposit amount"
+    );
+    // w0 + r hashes like w0 (Poseidon works mod r) but decodes to other fields.
+    let mut unreduced = l1_data.clone();
+    unreduced[3] = add_words(&l1_data[3], &modulus_word());
+    assert!(
+        !r.submit(new_root, unreduced, proof.clone()).success,
+        "w0 + r"
     );
     assert!(
         !r.submit(new_root, l1_data[1..].to_vec(), proof.clone())
