@@ -10,7 +10,8 @@
 //! - [`msm`] — the pluggable multi-scalar-multiplication engines ([`msm::MsmEngine`]): the
 //!   arkworks baseline and our CPU Pippenger (signed digits, batch-affine buckets, rayon);
 //! - versioned binary files (`write_to`/`read_from` on the key and proof types) and
-//!   snarkjs-compatible JSON ([`write_snarkjs_files`]).
+//!   snarkjs-compatible JSON ([`write_snarkjs_files`]);
+//! - [`solidity`] — Groth16 verifier contracts and the rollup example contract.
 //!
 //! # Example
 //!
@@ -68,6 +69,7 @@ mod pk_decode;
 mod prove;
 mod setup;
 mod snarkjs;
+pub mod solidity;
 mod verify;
 
 pub use ark_bn254::Fr;
