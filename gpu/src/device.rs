@@ -147,6 +147,19 @@ impl Gpu {
         })
     }
 
+    /// True on CPU adapters (lavapipe, llvmpipe): kernels are built with rolled limb loops.
+    pub(crate) fn is_cpu(&self) -> bool {
+        self.info.adapter.device_type == wgpu::DeviceType::Cpu
+    }
+
+    /// The pipeline of `kernel`, built for this adapter.
+    pub(crate) fn kernel(
+        &self,
+        kernel: crate::shaders::Kernel,
+    ) -> Result<wgpu::ComputePipeline, GpuError> {
+        self.pipeline(kernel.name(), &kernel.source(self.is_cpu()))
+    }
+
     /// A storage buffer holding `words`.
     pub(crate) fn storage_init(&self, label: &str, words: &[u32]) -> wgpu::Buffer {
         self.device

@@ -8,7 +8,7 @@ use crate::GpuError;
 use crate::device::{Gpu, GpuInfo};
 use crate::encode::{self, AFFINE_WORDS, SCALAR_WORDS, XYZZ_WORDS};
 use crate::plan::{Plan, SEGMENT, WORKGROUP};
-use crate::shaders::Kernel;
+use crate::shaders::{Kernel, LIMBS};
 
 /// Tuning of [`GpuMsm`].
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -83,7 +83,7 @@ impl GpuMsm {
     /// Opens the best adapter and compiles the kernels.
     pub fn with_config(config: MsmConfig) -> Result<Self, GpuError> {
         let gpu = Gpu::request()?;
-        let compile = |k: Kernel| gpu.pipeline(k.name(), &k.source());
+        let compile = |k: Kernel| gpu.kernel(k);
         let pipelines = Pipelines {
             histogram: compile(Kernel::Histogram)?,
             scan: compile(Kernel::Scan)?,
@@ -246,7 +246,7 @@ impl GpuMsm {
         let bucket_sums = gpu.storage("bucket_sums", keys * XYZZ_WORDS);
         let group_sums = gpu.storage(
             "group_sums",
-            (plan.windows * plan.groups()) as usize * XYZZ_WORDS,
+            2 * (plan.windows * plan.groups()) as usize * XYZZ_WORDS,
         );
         let window_words = scalars.len() * plan.windows as usize * XYZZ_WORDS;
         let window_sums = gpu.storage("window_sums", window_words);
@@ -292,7 +292,7 @@ impl GpuMsm {
                 let threads = plan.level_threads(i);
                 let last = i + 1 == plan.levels.len();
                 let seg = if last { len.max(1) } else { SEGMENT };
-                let params = gpu.uniform("accumulate_params", &[len, seg, u32::from(last), 0]);
+                let params = gpu.uniform("accumulate_params", &[len, seg, u32::from(last), LIMBS]);
                 let out = i % 2;
                 if i == 0 {
                     let buffers = [
@@ -322,7 +322,7 @@ impl GpuMsm {
             let groups = plan.groups();
             let reduce_params = gpu.uniform(
                 "reduce_params",
-                &[plan.windows, plan.buckets, groups, plan.group_size],
+                &[plan.windows, plan.buckets, groups, plan.group_size, LIMBS],
             );
             dispatch(
                 &p.reduce,
@@ -330,7 +330,16 @@ impl GpuMsm {
                 plan.windows * groups,
             );
             let offset = chunk as u32 * plan.windows;
-            let window_params = gpu.uniform("window_params", &[plan.windows, groups, offset, 0]);
+            let window_params = gpu.uniform(
+                "window_params",
+                &[
+                    plan.windows,
+                    groups,
+                    offset,
+                    plan.group_size.trailing_zeros(),
+                    LIMBS,
+                ],
+            );
             dispatch(
                 &p.window_sum,
                 &[&window_params, &group_sums, &window_sums],

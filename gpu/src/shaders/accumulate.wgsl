@@ -10,7 +10,7 @@ struct AccParams {
     len: u32,
     seg: u32,
     final_level: u32,
-    pad: u32,
+    limbs: u32,
 }
 
 const NO_KEY: u32 = 0xffffffffu;
@@ -53,6 +53,7 @@ fn emit(t: u32, first: bool, key: u32, acc: Xyzz) {
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    limbs = limb_count(ap.limbs);
     let t = gid.x;
     if (t >= (ap.len + ap.seg - 1u) / ap.seg) {
         return;

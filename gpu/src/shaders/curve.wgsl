@@ -98,19 +98,3 @@ fn xyzz_add(p: Xyzz, q: Xyzz) -> Xyzz {
     let zzz3 = fp_mul(fp_mul(p.zzz, q.zzz), hhh);
     return Xyzz(x3, y3, zz3, zzz3);
 }
-
-// k * p for a small k (double-and-add from the top bit).
-fn xyzz_mul_small(p: Xyzz, k: u32) -> Xyzz {
-    var acc = xyzz_identity();
-    if (k == 0u) {
-        return acc;
-    }
-    let top = 31u - countLeadingZeros(k);
-    for (var b = top + 1u; b > 0u; b--) {
-        acc = xyzz_dbl(acc);
-        if (((k >> (b - 1u)) & 1u) == 1u) {
-            acc = xyzz_add(acc, p);
-        }
-    }
-    return acc;
-}

@@ -5,6 +5,13 @@
 
 alias Fp = array<u32, 16>;
 
+// Trip count of the outer loop of `fp_mul`, set by each kernel's `main` from
+// `limb_count(params.limbs)` (the host passes 16). The host generates `limb_count`: on CPU
+// adapters (lavapipe) it returns its argument, which the compiler cannot see through, so that
+// loop stays rolled (fully unrolled, the 16 x 16 products of every inlined multiplication made
+// one curve kernel take minutes to compile there); on GPUs it returns 16 and everything unrolls.
+var<private> limbs: u32 = 16u;
+
 fn fp_is_zero(a: Fp) -> bool {
     var x = a;
     var acc = 0u;
@@ -80,7 +87,7 @@ fn fp_mul(a: Fp, b: Fp) -> Fp {
     var y = b;
     var p = P;
     var t: array<u32, 18>;
-    for (var i = 0u; i < 16u; i++) {
+    for (var i = 0u; i < limbs; i++) {
         let yi = y[i];
         var c = 0u;
         for (var j = 0u; j < 16u; j++) {

@@ -3,6 +3,7 @@
 
 struct KatParams {
     n: u32,
+    limbs: u32,
 }
 
 @group(0) @binding(0) var<uniform> kp: KatParams;
@@ -26,6 +27,7 @@ fn kat_store(off: u32, a: Fp) {
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
+    limbs = limb_count(kp.limbs);
     let i = gid.x;
     if (i >= kp.n) {
         return;

@@ -4,6 +4,9 @@
 use ark_bn254::Fq;
 use ark_ff::{BigInt, Field, PrimeField};
 
+/// 16-bit limbs per field element; kernels take it as a parameter (see `limb_count` in field.wgsl).
+pub(crate) const LIMBS: u32 = 16;
+
 const FIELD: &str = include_str!("field.wgsl");
 const CURVE: &str = include_str!("curve.wgsl");
 const DIGITS: &str = include_str!("digits.wgsl");
@@ -52,8 +55,9 @@ impl Kernel {
         }
     }
 
-    /// Complete WGSL source of the kernel.
-    pub(crate) fn source(self) -> String {
+    /// Complete WGSL source of the kernel. `rolled` keeps the limb loops rolled (for CPU
+    /// adapters, whose compilers take minutes over the fully unrolled curve code).
+    pub(crate) fn source(self, rolled: bool) -> String {
         let parts: &[&str] = match self {
             Self::Histogram => &[DIGITS, include_str!("histogram.wgsl")],
             Self::Scan => return include_str!("scan.wgsl").to_owned(),
@@ -67,7 +71,7 @@ impl Kernel {
             #[cfg(test)]
             Self::KatCurve => &[include_str!("kat_curve.wgsl")],
         };
-        let mut s = constants();
+        let mut s = constants(rolled);
         s.push_str(FIELD);
         s.push_str(CURVE);
         for p in parts {
@@ -99,13 +103,17 @@ fn n0() -> u64 {
 }
 
 /// `P`, `N0 = -p^-1 mod 2^16` and `R1 = R mod p`, derived from ark-bn254 rather than typed in.
-fn constants() -> String {
+fn constants(rolled: bool) -> String {
     let p = Fq::MODULUS;
     let n0 = n0();
     let mut s = String::from("// Generated from ark-bn254.\n");
     s.push_str(&wgsl_fp("P", &p));
     s.push_str(&format!("const N0: u32 = {n0:#06x}u;\n"));
     s.push_str(&wgsl_fp("R1", &Fq::ONE.0));
+    let bound = if rolled { "k" } else { "16u" };
+    s.push_str(&format!(
+        "fn limb_count(k: u32) -> u32 {{ return {bound}; }}\n"
+    ));
     s
 }
 
