@@ -119,7 +119,9 @@ impl GpuMsm {
     /// windows) fits one storage binding, and one thread per point fits one dispatch.
     fn chunk_points(&self) -> usize {
         let limits = &self.gpu.info.limits;
-        let binding = u64::from(limits.max_storage_buffer_binding_size).min(limits.max_buffer_size);
+        let binding = limits
+            .max_storage_buffer_binding_size
+            .min(limits.max_buffer_size);
         let by_memory = usize::try_from(binding / 256).unwrap_or(usize::MAX);
         let by_dispatch = limits.max_compute_workgroups_per_dimension as usize * WORKGROUP as usize;
         by_memory
