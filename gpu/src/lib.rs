@@ -1,2 +1,27 @@
-//! bulwark's GPU multi-scalar multiplication (wgpu / WGSL). It knows curve points and scalars,
-//! nothing of circuits or proofs.
+//! bulwark's GPU multi-scalar multiplication over BN254 G1, on wgpu compute shaders (WGSL).
+//! It knows curve points and scalars, nothing of circuits or proofs.
+//!
+//! - [`GpuMsm`]: open a device ([`GpuError::NoAdapter`] if none), [`GpuMsm::upload_bases`] once,
+//!   then [`GpuMsm::msm`] per scalar vector. Inputs below [`MsmConfig::min_len`] get
+//!   [`GpuError::BelowThreshold`]; [`GpuError::use_cpu`] tells a caller to route to the CPU.
+//! - [`gpu_info`]: adapter, features, limits and a self-test against arkworks.
+//!
+//! Field arithmetic uses 16-bit limbs in `u32` (portable: no `SHADER_INT64` needed). Kernels are
+//! in `src/shaders/`; the BN254 constants are generated from ark-bn254 at run time.
+
+mod device;
+mod encode;
+mod error;
+mod info;
+mod msm;
+mod plan;
+mod shaders;
+
+#[cfg(test)]
+mod kat;
+
+pub use device::GpuInfo;
+pub use error::GpuError;
+pub use info::{GpuReport, SELF_TEST_POINTS, gpu_info};
+pub use msm::{GpuMsm, MsmConfig, ResidentBases};
+pub use wgpu;

@@ -1,0 +1,130 @@
+//! Known-answer tests of the WGSL field and curve code against ark-ff / ark-ec, run through
+//! small test kernels.
+
+use ark_bn254::{Fq, G1Affine, G1Projective};
+use ark_ec::{AffineRepr, CurveGroup, PrimeGroup};
+use ark_ff::{AdditiveGroup, Field, One, UniformRand, Zero};
+use ark_std::rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+use crate::GpuError;
+use crate::device::Gpu;
+use crate::encode::{self, XYZZ_WORDS};
+use crate::plan::WORKGROUP;
+use crate::shaders::{Kernel, LIMBS};
+
+/// The device, or `None` (test skipped) when there is no adapter outside CI. In CI
+/// (`CI=true`) a missing adapter fails the test.
+fn gpu_or_skip() -> Option<Gpu> {
+    match Gpu::request() {
+        Ok(gpu) => Some(gpu),
+        Err(e @ GpuError::NoAdapter(_)) if std::env::var("CI").as_deref() != Ok("true") => {
+            eprintln!("SKIPPED: {e}");
+            None
+        }
+        Err(e) => panic!("GPU required: {e}"),
+    }
+}
+
+fn run_kat(gpu: &Gpu, kernel: Kernel, input: &[u32], cases: usize, out_words: usize) -> Vec<u32> {
+    let pipeline = gpu.kernel(kernel).expect("kernel compiles");
+    let params = gpu.uniform("kat_params", &[cases as u32, LIMBS]);
+    let input = gpu.storage_init("kat_in", input);
+    let output = gpu.storage("kat_out", cases * out_words);
+    let group = gpu.bind(&pipeline, &[&params, &input, &output]);
+    let mut encoder = gpu.device.create_command_encoder(&Default::default());
+    {
+        let mut pass = encoder.begin_compute_pass(&Default::default());
+        pass.set_pipeline(&pipeline);
+        pass.set_bind_group(0, &group, &[]);
+        pass.dispatch_workgroups((cases as u32).div_ceil(WORKGROUP), 1, 1);
+    }
+    gpu.read_words(encoder, &output, cases * out_words)
+        .expect("readback")
+}
+
+fn push_xyzz(out: &mut Vec<u32>, p: &G1Projective) {
+    // ark's Jacobian (X, Y, Z) is XYZZ (X, Y, Z^2, Z^3).
+    let zz = p.z.square();
+    for c in [p.x, p.y, zz, zz * p.z] {
+        encode::push_fq(out, &c);
+    }
+}
+
+#[test]
+fn field_matches_ark() {
+    let Some(gpu) = gpu_or_skip() else { return };
+    let mut rng = ChaCha20Rng::seed_from_u64(1);
+    let edge = [
+        Fq::zero(),
+        Fq::one(),
+        -Fq::one(),
+        Fq::from(2u64),
+        -Fq::from(2u64),
+        Fq::from(u64::MAX),
+    ];
+    let mut cases: Vec<(Fq, Fq)> = edge
+        .iter()
+        .flat_map(|&a| edge.iter().map(move |&b| (a, b)))
+        .collect();
+    cases.extend((0..64).map(|_| (Fq::rand(&mut rng), Fq::rand(&mut rng))));
+    let mut input = Vec::new();
+    for (a, b) in &cases {
+        encode::push_fq(&mut input, a);
+        encode::push_fq(&mut input, b);
+    }
+    let out = run_kat(&gpu, Kernel::KatField, &input, cases.len(), 32);
+    for (i, ((a, b), words)) in cases.iter().zip(out.chunks(32)).enumerate() {
+        let got: Vec<Fq> = words
+            .chunks(8)
+            .map(|w| encode::read_fq(w).expect("canonical"))
+            .collect();
+        assert_eq!(
+            got,
+            vec![a + b, a - b, a * b, -*a],
+            "case {i}: a = {a}, b = {b}"
+        );
+    }
+}
+
+#[test]
+fn curve_matches_ark() {
+    let Some(gpu) = gpu_or_skip() else { return };
+    let mut rng = ChaCha20Rng::seed_from_u64(2);
+    let g = G1Projective::generator();
+    let zero = G1Projective::zero();
+    let r = || G1Projective::rand(&mut ChaCha20Rng::seed_from_u64(3));
+    let p = r() + g; // Z != 1
+    let mut cases: Vec<(G1Projective, G1Projective, G1Affine)> = vec![
+        (zero, zero, G1Affine::zero()),
+        (zero, p, p.into_affine()),
+        (p, zero, G1Affine::zero()),
+        (p, p, p.into_affine()),     // P + P through the add formulas
+        (p, -p, (-p).into_affine()), // P + (-P)
+        (p, p.double(), g.into_affine()),
+        (g, g, g.into_affine()),
+    ];
+    cases.extend((0..16).map(|_| {
+        let (a, b, c) = (
+            G1Projective::rand(&mut rng),
+            G1Projective::rand(&mut rng),
+            G1Projective::rand(&mut rng),
+        );
+        (a + g, b + g, c.into_affine())
+    }));
+    let mut input = Vec::new();
+    for (p, q, a) in &cases {
+        push_xyzz(&mut input, p);
+        push_xyzz(&mut input, q);
+        encode::push_affine(&mut input, a);
+    }
+    let out = run_kat(&gpu, Kernel::KatCurve, &input, cases.len(), 3 * XYZZ_WORDS);
+    for (i, ((p, q, a), words)) in cases.iter().zip(out.chunks(3 * XYZZ_WORDS)).enumerate() {
+        let got: Vec<G1Projective> = words
+            .chunks(XYZZ_WORDS)
+            .map(|w| encode::read_xyzz(w).expect("valid point"))
+            .collect();
+        let want = vec![p + q, p.double(), *p + a];
+        assert_eq!(got, want, "case {i}");
+    }
+}
