@@ -28,6 +28,9 @@ pub enum Command {
     /// Rollup state-transition proofs: setup, prove, verify, export.
     #[command(subcommand)]
     Rollup(RollupCommand),
+    /// Proof of solvency: commit, setup, prove, verify, inclusion, verify-inclusion.
+    #[command(subcommand)]
+    Solvency(crate::commands::solvency::SolvencyCommand),
     /// End to end on sample data: sample state and signed batch, check, dev setup, prove, verify.
     Demo(DemoArgs),
 }

@@ -108,7 +108,7 @@ pub fn read_public(path: &Path) -> Result<Vec<Fr>> {
 }
 
 /// Parses a canonical decimal field element.
-fn parse_fr(s: &str) -> Result<Fr> {
+pub fn parse_fr(s: &str) -> Result<Fr> {
     if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
         bail!("not a decimal number");
     }

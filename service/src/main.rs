@@ -40,6 +40,7 @@ fn run(cli: cli::Cli, progress: &progress::Progress) -> anyhow::Result<()> {
     tracing::debug!(threads = rayon::current_num_threads(), "rayon pool");
     match cli.command {
         cli::Command::Rollup(cmd) => commands::rollup::run(cmd, progress),
+        cli::Command::Solvency(cmd) => commands::solvency::run(cmd, progress),
         cli::Command::Demo(args) => demo::run(&args, progress),
     }
 }

@@ -42,6 +42,20 @@ impl Progress {
         bar
     }
 
+    /// A bar over `len` items of one step (batches proved, proofs verified).
+    pub fn bar(&self, len: u64, message: &'static str) -> ProgressBar {
+        let bar = self.bars.add(ProgressBar::new(len));
+        bar.set_style(
+            ProgressStyle::with_template(
+                "{spinner:.green} {msg} [{pos}/{len}] {wide_bar:.cyan/blue} [{elapsed_precise}, eta {eta}]",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        bar.set_message(message);
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    }
+
     /// A bar over the named stages of one command, run one after the other with
     /// [`Stages::run`].
     pub fn stages(&self, total: usize) -> Stages {

@@ -1,3 +1,4 @@
 //! The commands, one module per statement.
 
 pub mod rollup;
+pub mod solvency;

@@ -47,7 +47,7 @@ pub fn params(shape: ShapeArgs) -> Result<RollupParams> {
 }
 
 /// Prints the warning that dev keys can be forged, on stderr and not subject to `RUST_LOG`.
-fn warn_insecure(progress: &Progress, seed: u64) {
+pub fn warn_insecure(progress: &Progress, seed: u64) {
     progress.suspend(|| {
         let rule = "!".repeat(88);
         eprintln!(

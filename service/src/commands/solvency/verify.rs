@@ -1,0 +1,73 @@
+//! `bulwark solvency verify`: what an auditor runs on the published statement and proofs.
+
+use std::{io::Write, path::Path};
+
+use anyhow::{Result, bail};
+use bulwark_circuits::Fr;
+use bulwark_prover::{VerifyingKey, verify};
+use rayon::prelude::*;
+
+use super::{
+    args::VerifyArgs,
+    documents::Published,
+    keys::{self, Circuit},
+    prove::{batch_proof_path, top_proof_path},
+};
+use crate::{files, progress::Progress};
+
+/// Reads the proof at `path` and verifies it; the error says which proof and why.
+fn check(what: &str, path: &Path, vk: &VerifyingKey, inputs: Result<Vec<Fr>>) -> Result<()> {
+    let proof = files::read_proof(path)?;
+    verify(vk, &inputs?, &proof)
+        .map_err(|e| anyhow::anyhow!("{what} ({}) does NOT verify: {e}", path.display()))
+}
+
+/// Verifies every batch proof against its batch commitment and the top proof against the
+/// book commitment, the batch digest and the reserves; lists every proof that fails.
+pub fn run(args: &VerifyArgs, progress: &Progress) -> Result<()> {
+    let published = Published::read(&args.statement)?;
+    let statement = &published.statement;
+    let params = statement.params;
+    keys::check_params(&args.keys, params)?;
+    let batch_vk = Circuit::Batch.read_vk(&args.keys)?;
+    let top_vk = Circuit::Top.read_vk(&args.keys)?;
+
+    let bar = progress.bar(params.batches() as u64 + 1, "verifying");
+    let mut failures: Vec<String> = (0..params.batches())
+        .into_par_iter()
+        .filter_map(|j| {
+            let inputs = statement.batch_public_inputs(j).map_err(Into::into);
+            let path = batch_proof_path(&args.proofs, j);
+            let result = check(&format!("batch proof {j}"), &path, &batch_vk, inputs);
+            bar.inc(1);
+            result.err().map(|e| format!("{e:#}"))
+        })
+        .collect();
+    let inputs = statement.top_public_inputs().map_err(Into::into);
+    let top = check("top proof", &top_proof_path(&args.proofs), &top_vk, inputs);
+    failures.extend(top.err().map(|e| format!("{e:#}")));
+    bar.finish_and_clear();
+
+    if !failures.is_empty() {
+        bail!(
+            "{} of {} proofs fail against {}:\n  {}",
+            failures.len(),
+            params.batches() + 1,
+            args.statement.display(),
+            failures.join("\n  ")
+        );
+    }
+    tracing::info!("solvency proofs verified");
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "OK: {} batch proofs and the top proof verify: the book committed in {} holds at most \
+         the reserves:",
+        params.batches(),
+        args.statement.display()
+    )?;
+    for (asset, reserve) in published.assets.iter().zip(&statement.reserves) {
+        writeln!(out, "  {asset}: total <= {reserve}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,393 @@
+//! `bulwark solvency ...` end to end with the real binary, on the tiniest shape (2 assets,
+//! batches of 2^2 users, 2^1 batches) so the suite stays quick.
+
+use std::{
+    path::{Path, PathBuf},
+    process::{Command, Output},
+    sync::OnceLock,
+};
+
+const USERS: &str = "user_id,BTC,ETH\n\
+                     alice,100,5\n\
+                     bob,0,7\n\
+                     carol,250,0\n\
+                     dave,1,1\n\
+                     erin,42,3\n";
+const RESERVES: &str = r#"{"BTC": "1000", "ETH": "16"}"#;
+
+/// Runs `bulwark --quiet ARGS` and returns its output.
+fn bulwark(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_bulwark"))
+        .arg("--quiet")
+        .args(args)
+        .output()
+        .expect("spawn bulwark")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Runs `bulwark ARGS`, asserts success and returns stdout.
+fn ok(args: &[&str]) -> String {
+    let out = bulwark(args);
+    assert!(
+        out.status.success(),
+        "bulwark {args:?} failed:\n{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    text(&out.stdout)
+}
+
+/// Runs `bulwark ARGS`, asserts failure and returns stderr.
+fn fails(args: &[&str]) -> String {
+    let out = bulwark(args);
+    assert!(
+        !out.status.success(),
+        "bulwark {args:?} succeeded:\n{}",
+        text(&out.stdout)
+    );
+    text(&out.stderr)
+}
+
+/// A fresh, empty directory for one test under cargo's per-target scratch space.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("bulwark-solvency-cli")
+        .join(name);
+    // Left over from an earlier run, if anything.
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch dir");
+    dir
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// Writes the users CSV and reserves JSON into `dir`.
+fn inputs(dir: &Path, users: &str, reserves: &str) -> (PathBuf, PathBuf) {
+    let (u, r) = (dir.join("users.csv"), dir.join("reserves.json"));
+    std::fs::write(&u, users).expect("write users.csv");
+    std::fs::write(&r, reserves).expect("write reserves.json");
+    (u, r)
+}
+
+/// The custodian's whole flow, run once and shared: inputs, commit, setup, prove, and
+/// alice's inclusion proof.
+struct Flow {
+    reserves: PathBuf,
+    committed: PathBuf,
+    keys: PathBuf,
+    proofs: PathBuf,
+    alice: PathBuf,
+}
+
+fn flow() -> &'static Flow {
+    static FLOW: OnceLock<Flow> = OnceLock::new();
+    FLOW.get_or_init(|| {
+        let root = scratch("flow");
+        let (users, reserves) = inputs(&root, USERS, RESERVES);
+        let (committed, keys, proofs) = (
+            root.join("committed"),
+            root.join("keys"),
+            root.join("proofs"),
+        );
+        let alice = root.join("inclusion").join("alice.bin");
+
+        let out = ok(&[
+            "solvency",
+            "commit",
+            "--users",
+            s(&users),
+            "--reserves",
+            s(&reserves),
+            "--batch-bits",
+            "2",
+            "--top-bits",
+            "1",
+            "--out",
+            s(&committed),
+        ]);
+        for expected in [
+            "5 users",
+            "2 assets",
+            "2 batches of 4",
+            "total 393",
+            "SECRET",
+        ] {
+            assert!(
+                out.contains(expected),
+                "no {expected:?} in commit output:\n{out}"
+            );
+        }
+        let statement = committed.join("statement.json");
+        let seed = committed.join("secret_seed.json");
+
+        let setup = bulwark(&[
+            "solvency",
+            "setup",
+            "--statement",
+            s(&statement),
+            "--seed",
+            "7",
+            "--out",
+            s(&keys),
+        ]);
+        assert!(
+            setup.status.success(),
+            "setup failed:\n{}",
+            text(&setup.stderr)
+        );
+        assert!(
+            text(&setup.stderr).contains("INSECURE DEV SETUP"),
+            "setup must warn loudly:\n{}",
+            text(&setup.stderr)
+        );
+
+        let out = ok(&[
+            "solvency",
+            "prove",
+            "--users",
+            s(&users),
+            "--reserves",
+            s(&reserves),
+            "--seed-file",
+            s(&seed),
+            "--keys",
+            s(&keys),
+            "--statement",
+            s(&statement),
+            "--out",
+            s(&proofs),
+        ]);
+        assert!(out.contains("proved 2 batches"), "prove output:\n{out}");
+
+        let out = ok(&[
+            "solvency",
+            "inclusion",
+            "--users",
+            s(&users),
+            "--reserves",
+            s(&reserves),
+            "--seed-file",
+            s(&seed),
+            "--keys",
+            s(&keys),
+            "--id",
+            "alice",
+            "--out",
+            s(&alice),
+        ]);
+        assert!(out.contains("--balances 100,5"), "inclusion output:\n{out}");
+        Flow {
+            reserves,
+            committed,
+            keys,
+            proofs,
+            alice,
+        }
+    })
+}
+
+impl Flow {
+    fn statement(&self) -> PathBuf {
+        self.committed.join("statement.json")
+    }
+
+    fn verify(&self, statement: &Path) -> Output {
+        bulwark(&[
+            "solvency",
+            "verify",
+            "--statement",
+            s(statement),
+            "--keys",
+            s(&self.keys),
+            "--proofs",
+            s(&self.proofs),
+        ])
+    }
+
+    fn verify_inclusion(&self, id: &str, balances: &str) -> Output {
+        bulwark(&[
+            "solvency",
+            "verify-inclusion",
+            "--statement",
+            s(&self.statement()),
+            "--key",
+            s(&self.keys.join("inclusion_verifying_key.bin")),
+            "--proof",
+            s(&self.alice),
+            "--id",
+            id,
+            "--balances",
+            balances,
+        ])
+    }
+}
+
+#[test]
+fn commit_setup_prove_verify_end_to_end() {
+    let f = flow();
+    let statement: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f.statement()).expect("read statement.json"))
+            .expect("statement.json is JSON");
+    assert_eq!(statement["assets"][0]["asset"], "BTC");
+    assert_eq!(statement["assets"][1]["reserve"], "16");
+    assert_eq!(
+        statement["batch_commitments"]
+            .as_array()
+            .expect("a list")
+            .len(),
+        2
+    );
+    for file in ["batch_0.bin", "batch_1.bin", "top.bin"] {
+        assert!(f.proofs.join(file).is_file(), "prove did not write {file}");
+    }
+    let out = f.verify(&f.statement());
+    assert!(
+        out.status.success() && text(&out.stdout).contains("OK"),
+        "verify failed:\n{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_user_verifies_their_inclusion_and_a_wrong_balance_fails() {
+    let f = flow();
+    let claim: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(f.alice.with_extension("claim.json")).expect("read claim"),
+    )
+    .expect("the claim is JSON");
+    assert_eq!(claim["id"], "alice");
+    assert_eq!(claim["balances"][0]["balance"], "100");
+
+    let out = f.verify_inclusion("alice", "100,5");
+    assert!(
+        out.status.success() && text(&out.stdout).contains("OK"),
+        "verify-inclusion failed:\n{}{}",
+        text(&out.stdout),
+        text(&out.stderr)
+    );
+    for (id, balances) in [("alice", "100,6"), ("alice", "99,5"), ("bob", "100,5")] {
+        let out = f.verify_inclusion(id, balances);
+        let err = text(&out.stderr);
+        assert!(
+            !out.status.success() && err.contains("does NOT verify"),
+            "{id} {balances} accepted:\n{err}"
+        );
+    }
+    let out = f.verify_inclusion("alice", "100,x");
+    assert!(
+        !out.status.success() && text(&out.stderr).contains("value 2 (ETH)"),
+        "stderr:\n{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn a_lowered_reserve_in_the_statement_fails_verify() {
+    let f = flow();
+    let mut statement: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(f.statement()).expect("read statement.json"))
+            .expect("statement.json is JSON");
+    statement["assets"][1]["reserve"] = "15".into();
+    let tampered = scratch("tampered").join("statement.json");
+    std::fs::write(&tampered, statement.to_string()).expect("write tampered statement");
+    let out = f.verify(&tampered);
+    let err = text(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("top proof") && err.contains("does NOT verify"),
+        "stderr:\n{err}"
+    );
+    assert!(
+        !err.contains("batch proof"),
+        "batch proofs should still verify:\n{err}"
+    );
+}
+
+#[test]
+fn prove_refuses_a_book_that_does_not_match_the_statement() {
+    let f = flow();
+    let dir = scratch("mismatch");
+    let (users, _) = inputs(&dir, &USERS.replace("erin,42,3", "erin,41,3"), RESERVES);
+    let err = fails(&[
+        "solvency",
+        "prove",
+        "--users",
+        s(&users),
+        "--reserves",
+        s(&f.reserves),
+        "--seed-file",
+        s(&f.committed.join("secret_seed.json")),
+        "--keys",
+        s(&f.keys),
+        "--statement",
+        s(&f.statement()),
+        "--out",
+        s(&dir.join("proofs")),
+    ]);
+    assert!(err.contains("does not match"), "stderr:\n{err}");
+}
+
+#[test]
+fn an_insolvent_book_fails_at_commit_naming_the_asset() {
+    let dir = scratch("insolvent");
+    let (users, reserves) = inputs(&dir, USERS, r#"{"BTC": "1000", "ETH": "15"}"#);
+    let out = dir.join("out");
+    let err = fails(&[
+        "solvency",
+        "commit",
+        "--users",
+        s(&users),
+        "--reserves",
+        s(&reserves),
+        "--batch-bits",
+        "2",
+        "--top-bits",
+        "1",
+        "--out",
+        s(&out),
+    ]);
+    assert!(
+        err.contains("INSOLVENT") && err.contains("16 ETH") && err.contains("reserve is 15"),
+        "stderr:\n{err}"
+    );
+    assert!(!err.contains("BTC:"), "BTC is solvent:\n{err}");
+    assert!(
+        !out.join("statement.json").exists(),
+        "a statement was written"
+    );
+}
+
+#[test]
+fn a_malformed_csv_row_names_the_line_and_column() {
+    let dir = scratch("malformed");
+    let (users, reserves) = inputs(
+        &dir,
+        &USERS.replace("carol,250,0", "carol,250,-3"),
+        RESERVES,
+    );
+    let err = fails(&[
+        "solvency",
+        "commit",
+        "--users",
+        s(&users),
+        "--reserves",
+        s(&reserves),
+        "--batch-bits",
+        "2",
+        "--top-bits",
+        "1",
+        "--out",
+        s(&dir.join("out")),
+    ]);
+    assert!(
+        err.contains(s(&users))
+            && err.contains("line 4, column 3 (ETH)")
+            && err.contains("negative"),
+        "stderr:\n{err}"
+    );
+}
