@@ -41,5 +41,6 @@ fn run(cli: cli::Cli, progress: &progress::Progress) -> anyhow::Result<()> {
     match cli.command {
         cli::Command::Rollup(cmd) => commands::rollup::run(cmd, progress),
         cli::Command::Demo(args) => demo::run(&args, progress),
+        cli::Command::Bench(cmd) => commands::bench::run(cmd),
     }
 }

@@ -1,3 +1,4 @@
 //! The commands, one module per statement.
 
+pub mod bench;
 pub mod rollup;
