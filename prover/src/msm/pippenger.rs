@@ -52,21 +52,11 @@ impl PippengerCurve for g2::Config {
 /// `2^(c·j)·P` for every window `j`, so all windows share one set of buckets: no per-window
 /// running sums and no doublings between windows, at the price of `windows × ` the base memory
 /// (see [`PippengerBases::memory_bytes`]).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 pub struct Pippenger {
     window_bits: Option<u32>,
     precompute: bool,
     glv: bool,
-}
-
-impl Default for Pippenger {
-    fn default() -> Self {
-        Self {
-            window_bits: None,
-            precompute: false,
-            glv: false,
-        }
-    }
 }
 
 impl Pippenger {
