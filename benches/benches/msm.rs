@@ -12,10 +12,10 @@ use std::time::Duration;
 use ark_bn254::{Fr, g1, g2};
 use ark_ec::short_weierstrass::SWCurveConfig;
 use bulwark_benches::{
-    ARKWORKS, HALO2CURVES, PIPPENGER, PIPPENGER_PRECOMPUTED, halo2_g1_bases, halo2_scalars,
-    random_bases, random_scalars,
+    ARKWORKS, HALO2CURVES, PIPPENGER, PIPPENGER_GLV, PIPPENGER_PRECOMPUTED, halo2_g1_bases,
+    halo2_scalars, random_bases, random_scalars,
 };
-use bulwark_prover::msm::{ArkworksMsm, MsmEngine, Pippenger};
+use bulwark_prover::msm::{ArkworksMsm, MsmEngine, Pippenger, PippengerCurve};
 use criterion::measurement::WallTime;
 use criterion::{BenchmarkGroup, BenchmarkId, Criterion, criterion_group, criterion_main};
 
@@ -33,7 +33,7 @@ fn bench_engine<C: SWCurveConfig<ScalarField = Fr>, E: MsmEngine<C>>(
     });
 }
 
-fn ours_and_arkworks<C: SWCurveConfig<ScalarField = Fr>>(
+fn ours_and_arkworks<C: PippengerCurve>(
     group: &mut BenchmarkGroup<'_, WallTime>,
     log_size: u32,
     bases: &[ark_ec::short_weierstrass::Affine<C>],
@@ -45,6 +45,14 @@ fn ours_and_arkworks<C: SWCurveConfig<ScalarField = Fr>>(
         PIPPENGER,
         log_size,
         &Pippenger::new(),
+        bases,
+        scalars,
+    );
+    bench_engine(
+        group,
+        PIPPENGER_GLV,
+        log_size,
+        &Pippenger::new().with_glv(true),
         bases,
         scalars,
     );

@@ -6,7 +6,7 @@ use ark_bn254::{g1, g2};
 use ark_ec::CurveGroup;
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ff::{BigInteger, PrimeField};
-use bulwark_prover::msm::{ArkworksMsm, MsmEngine, MsmError, Pippenger};
+use bulwark_prover::msm::{ArkworksMsm, MsmEngine, MsmError, Pippenger, PippengerCurve};
 use halo2curves::group::Curve;
 
 use crate::inputs::{MsmInputs, halo2_g1_bases, halo2_scalars, random_bases, random_scalars};
@@ -60,6 +60,8 @@ pub enum ComparisonError {
 pub const ARKWORKS: &str = "arkworks VariableBaseMSM";
 /// Our engine with default settings.
 pub const PIPPENGER: &str = "bulwark Pippenger";
+/// Our engine with the GLV split (identical to [`PIPPENGER`] on G2).
+pub const PIPPENGER_GLV: &str = "bulwark Pippenger, GLV";
 /// Our engine with precomputed `2^(c·j)·P` tables (built outside the timing).
 pub const PIPPENGER_PRECOMPUTED: &str = "bulwark Pippenger, precomputed bases";
 /// halo2curves' `msm_best`.
@@ -141,7 +143,7 @@ struct Run<'a, C: SWCurveConfig> {
 }
 
 /// arkworks first (the reference), then our engines, each warmed up and checked.
-fn ours<C: SWCurveConfig<ScalarField = ark_bn254::Fr>>(
+fn ours<C: PippengerCurve>(
     group: Group,
     log_size: u32,
     inputs: &MsmInputs<C>,
@@ -149,6 +151,7 @@ fn ours<C: SWCurveConfig<ScalarField = ark_bn254::Fr>>(
     let mut runs = vec![run(ARKWORKS, ArkworksMsm, inputs)?];
     for (name, engine) in [
         (PIPPENGER, Pippenger::new()),
+        (PIPPENGER_GLV, Pippenger::new().with_glv(true)),
         (
             PIPPENGER_PRECOMPUTED,
             Pippenger::new().with_precomputation(true),

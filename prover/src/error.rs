@@ -58,6 +58,10 @@ pub enum ProverError {
         /// The number supplied.
         got: usize,
     },
+    /// An MSM engine rejected its inputs (a prepared key whose queries do not match the
+    /// circuit's dimensions).
+    #[error(transparent)]
+    Msm(#[from] crate::msm::MsmError),
     /// The proof is well formed but does not verify for these public inputs.
     #[error("proof rejected: the pairing check failed for these public inputs")]
     InvalidProof,

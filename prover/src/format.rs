@@ -176,7 +176,7 @@ impl ProvingKey {
         let kind = ArtifactKind::ProvingKey;
         let pk = read_artifact(kind, reader, |r| decode_proving_key(r, validate))?;
         let vk = checked_vk(kind, pk.vk.clone())?;
-        Ok(Self { pk, vk })
+        Ok(Self::from_parts(pk, vk))
     }
 }
 

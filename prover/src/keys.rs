@@ -1,5 +1,10 @@
+use std::sync::{Arc, OnceLock};
+
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::PreparedVerifyingKey;
+
+use crate::groth16::PreparedQueries;
+use crate::msm::DefaultMsmEngine;
 
 /// A Groth16 proving key for one circuit, together with its prepared verifying key.
 ///
@@ -7,16 +12,47 @@ use ark_groth16::PreparedVerifyingKey;
 /// it. The verifying key is prepared (pairing `e(alpha, beta)` and negated, line-prepared
 /// `gamma`/`delta`) when the key is built or read, so every proof can be checked against it
 /// before it is returned.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// The first proof also prepares the key's query vectors for the
+/// [default MSM engine](DefaultMsmEngine) and keeps them (clones share them): a copy of the
+/// G1 and G2 queries, so a key that proves holds about twice its serialized-point memory.
+#[derive(Clone, Debug)]
 pub struct ProvingKey {
     pub(crate) pk: ark_groth16::ProvingKey<Bn254>,
     pub(crate) vk: VerifyingKey,
+    default_queries: OnceLock<Arc<PreparedQueries<DefaultMsmEngine>>>,
+}
+
+impl PartialEq for ProvingKey {
+    /// Keys are equal when their arkworks keys are (prepared queries are derived data).
+    fn eq(&self, other: &Self) -> bool {
+        self.pk == other.pk
+    }
 }
 
 impl ProvingKey {
     pub(crate) fn from_ark(pk: ark_groth16::ProvingKey<Bn254>) -> Self {
         let vk = VerifyingKey::from_ark(pk.vk.clone());
-        Self { pk, vk }
+        Self::from_parts(pk, vk)
+    }
+
+    pub(crate) fn from_parts(pk: ark_groth16::ProvingKey<Bn254>, vk: VerifyingKey) -> Self {
+        Self {
+            pk,
+            vk,
+            default_queries: OnceLock::new(),
+        }
+    }
+
+    /// The queries prepared for the default engine, prepared on first use.
+    pub(crate) fn default_queries(&self) -> &PreparedQueries<DefaultMsmEngine> {
+        self.default_queries
+            .get_or_init(|| Arc::new(PreparedQueries::new(&DefaultMsmEngine::default(), &self.pk)))
+    }
+
+    /// The underlying arkworks proving key (for baselines and other tooling).
+    pub fn as_ark(&self) -> &ark_groth16::ProvingKey<Bn254> {
+        &self.pk
     }
 
     /// The verifying key that matches this proving key.

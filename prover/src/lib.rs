@@ -6,9 +6,13 @@
 //!   and development, giving a [`ProvingKey`] that carries its prepared [`VerifyingKey`];
 //! - [`prove`] — checks the witness (typed error naming the first unsatisfied constraint)
 //!   and the key's shape, proves, self-verifies, and returns the proof with its public inputs;
+//!   arkworks' R1CS→QAP witness map, then the five query MSMs, concurrently, on our
+//!   [`msm::DefaultMsmEngine`] with the key's queries prepared once and kept with the key;
+//!   [`ProvingKey::with_engine`] gives an [`EngineProver`] on any other [`msm::MsmEngine`];
 //! - [`verify`] — typed errors for a wrong public-input count and a rejected proof;
 //! - [`msm`] — the pluggable multi-scalar-multiplication engines ([`msm::MsmEngine`]): the
-//!   arkworks baseline and our CPU Pippenger (signed digits, batch-affine buckets, rayon);
+//!   arkworks baseline and our CPU Pippenger (signed digits, optional GLV split on G1, batch-affine
+//!   buckets, rayon);
 //! - versioned binary files (`write_to`/`read_from` on the key and proof types) and
 //!   snarkjs-compatible JSON ([`write_snarkjs_files`]);
 //! - [`solidity`] — Groth16 verifier contracts and the rollup example contract.
@@ -63,6 +67,7 @@
 
 mod error;
 mod format;
+mod groth16;
 mod keys;
 pub mod msm;
 mod pk_decode;
@@ -75,6 +80,7 @@ mod verify;
 pub use ark_bn254::Fr;
 pub use error::{FormatError, ProverError};
 pub use format::{ArtifactKind, CurveId, FORMAT_VERSION, MAGIC, ProofSystem, Validate};
+pub use groth16::EngineProver;
 pub use keys::{Proof, ProofWithInputs, ProvingKey, VerifyingKey};
 pub use prove::prove;
 pub use setup::dev_setup_insecure;

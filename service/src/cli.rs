@@ -33,6 +33,9 @@ pub enum Command {
     Solvency(crate::commands::solvency::SolvencyCommand),
     /// End to end on sample data: sample state and signed batch, check, dev setup, prove, verify.
     Demo(DemoArgs),
+    /// Side-by-side timings: our MSM engines and prover against arkworks (and halo2curves).
+    #[command(subcommand)]
+    Bench(crate::commands::bench::BenchCommand),
 }
 
 /// `bulwark rollup ...`.

@@ -6,20 +6,21 @@
 //! scalars many times. Engines:
 //!
 //! - [`ArkworksMsm`]: the baseline, `ark_ec::VariableBaseMSM::msm`.
-//! - [`Pippenger`]: our CPU engine (signed-digit windows, batch-affine bucket accumulation, rayon,
-//!   optional fixed-base precomputation). It is the CPU default ([`DefaultMsmEngine`]).
+//! - [`Pippenger`]: our CPU engine (optional GLV scalar split on G1, signed-digit windows, batch-affine
+//!   bucket accumulation, rayon, optional fixed-base precomputation). It is the CPU default ([`DefaultMsmEngine`]).
 
 mod arkworks;
 mod batch_affine;
 mod buckets;
 mod digits;
+mod glv;
 mod pippenger;
 
 use ark_bn254::{g1, g2};
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 
 pub use arkworks::ArkworksMsm;
-pub use pippenger::{Pippenger, PippengerBases};
+pub use pippenger::{GlvTerms, Pippenger, PippengerBases, PippengerCurve};
 
 /// The CPU engine the prover uses when the caller picks none.
 pub type DefaultMsmEngine = Pippenger;

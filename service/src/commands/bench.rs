@@ -1,0 +1,113 @@
+//! `bulwark bench msm | prove`: our engines and prover next to the baselines, in one process on
+//! the same inputs, as a table of times, speed-ups and peak memory.
+
+use std::io::Write;
+
+use anyhow::Result;
+use bulwark_benches::{Group, msm_comparison, prove_comparison};
+use clap::{Args, Subcommand};
+
+/// `bulwark bench ...`.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// MSM engines (ours, arkworks, halo2curves) on the same seeded bases and scalars.
+    Msm(MsmArgs),
+    /// Groth16 proofs of the rollup circuit: `bulwark_prover::prove` against
+    /// `ark_groth16::Groth16::prove` on the same key and witness (dev setup first: slow).
+    Prove(ProveBenchArgs),
+}
+
+/// `bulwark bench msm`.
+#[derive(Debug, Args)]
+pub struct MsmArgs {
+    /// log2 of the G1 MSM sizes.
+    #[arg(long, value_delimiter = ',', default_values_t = [12, 16, 18])]
+    pub sizes: Vec<u32>,
+    /// log2 of the G2 MSM sizes (halo2curves has no G2 MSM).
+    #[arg(long, value_delimiter = ',', default_values_t = [16])]
+    pub g2: Vec<u32>,
+    /// Timed rounds (every engine once per round); rows report the median.
+    #[arg(long, default_value_t = 5)]
+    pub repetitions: usize,
+}
+
+/// `bulwark bench prove`.
+#[derive(Debug, Args)]
+pub struct ProveBenchArgs {
+    /// Account-tree depth.
+    #[arg(long, default_value_t = 24, value_name = "D")]
+    pub depth: usize,
+    /// Operations per batch.
+    #[arg(long, default_value_t = 4, value_name = "B")]
+    pub batch_size: usize,
+    /// Timed rounds (every prover once per round); rows report the median.
+    #[arg(long, default_value_t = 3)]
+    pub repetitions: usize,
+}
+
+/// Runs one `bench` subcommand, printing its table on stdout.
+pub fn run(cmd: BenchCommand) -> Result<()> {
+    let threads = rayon::current_num_threads();
+    let mut out = std::io::stdout().lock();
+    match cmd {
+        BenchCommand::Msm(args) => {
+            let rows = msm_comparison(&args.sizes, &args.g2, args.repetitions)?;
+            writeln!(
+                out,
+                "MSM, {threads} threads, median of {} rounds",
+                args.repetitions
+            )?;
+            writeln!(
+                out,
+                "{:<5} {:>5}  {:<38} {:>11} {:>11} {:>10}",
+                "group", "size", "engine", "time (ms)", "vs arkworks", "peak MiB"
+            )?;
+            for r in rows {
+                let group = match r.group {
+                    Group::G1 => "G1",
+                    Group::G2 => "G2",
+                };
+                writeln!(
+                    out,
+                    "{group:<5} {:>5}  {:<38} {:>11.2} {:>10.2}x {:>10}",
+                    format!("2^{}", r.log_size),
+                    r.engine,
+                    r.time.as_secs_f64() * 1e3,
+                    r.speedup_vs_arkworks,
+                    mib(r.peak_extra_bytes),
+                )?;
+            }
+        }
+        BenchCommand::Prove(args) => {
+            let rows = prove_comparison(args.depth, args.batch_size, args.repetitions)?;
+            writeln!(
+                out,
+                "rollup prove, D = {}, B = {}, {threads} threads, median of {} rounds",
+                args.depth, args.batch_size, args.repetitions
+            )?;
+            writeln!(
+                out,
+                "{:<36} {:>9} {:>11} {:>10}",
+                "prover", "time (s)", "vs arkworks", "peak MiB"
+            )?;
+            for r in rows {
+                writeln!(
+                    out,
+                    "{:<36} {:>9.3} {:>10.2}x {:>10}",
+                    r.prover,
+                    r.time.as_secs_f64(),
+                    r.speedup_vs_arkworks,
+                    mib(r.peak_extra_bytes),
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn mib(bytes: Option<u64>) -> String {
+    bytes.map_or_else(
+        || "n/a".into(),
+        |b| format!("{:.1}", b as f64 / (1 << 20) as f64),
+    )
+}
