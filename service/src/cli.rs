@@ -30,6 +30,10 @@ pub enum Command {
     Rollup(RollupCommand),
     /// End to end on sample data: sample state and signed batch, check, dev setup, prove, verify.
     Demo(DemoArgs),
+    /// Runs the gRPC prover service (jobs in SQLite under the data dir, local workers).
+    Serve(crate::commands::serve::ServeArgs),
+    /// Talks to a running prover service: submit, get, watch, cancel, list.
+    Client(crate::commands::client::ClientArgs),
 }
 
 /// `bulwark rollup ...`.

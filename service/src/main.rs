@@ -41,5 +41,7 @@ fn run(cli: cli::Cli, progress: &progress::Progress) -> anyhow::Result<()> {
     match cli.command {
         cli::Command::Rollup(cmd) => commands::rollup::run(cmd, progress),
         cli::Command::Demo(args) => demo::run(&args, progress),
+        cli::Command::Serve(args) => commands::serve::run(args),
+        cli::Command::Client(args) => commands::client::run(args),
     }
 }
