@@ -29,11 +29,17 @@ pub enum ClientError {
         source: InvalidMetadataValue,
     },
     /// The server answered with an error.
-    #[error("{}: {}", .0.code(), .0.message())]
-    Rpc(#[from] Status),
+    #[error("{} ({:?})", .0.message(), .0.code())]
+    Rpc(Status),
     /// A watch ended before the job finished.
     #[error("watch of job {0} ended before the job finished")]
     WatchEnded(String),
+}
+
+impl From<Status> for ClientError {
+    fn from(status: Status) -> Self {
+        Self::Rpc(status)
+    }
 }
 
 /// Options of [`Client::submit_rollup`].

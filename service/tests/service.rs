@@ -289,3 +289,61 @@ async fn queued_job_survives_a_graceful_restart() {
     assert_eq!(job.state(), pb::JobState::Succeeded, "{job:?}");
     server.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_is_serving_and_reflection_lists_the_service() {
+    use tonic_health::pb::{HealthCheckRequest, health_client::HealthClient};
+    use tonic_reflection::pb::v1::{
+        ServerReflectionRequest, server_reflection_client::ServerReflectionClient,
+        server_reflection_request::MessageRequest, server_reflection_response::MessageResponse,
+    };
+
+    let dir = scratch("health");
+    let server = start(&dir, 0).await;
+    let channel = tonic::transport::Endpoint::from_shared(server.addr.clone())
+        .expect("endpoint")
+        .connect()
+        .await
+        .expect("connect");
+    let mut health = HealthClient::new(channel.clone());
+    let deadline = tokio::time::Instant::now() + LIMIT;
+    loop {
+        let status = health
+            .check(HealthCheckRequest {
+                service: bulwark_service::proto::SERVICE_NAME.into(),
+            })
+            .await
+            .map(|r| r.into_inner().status);
+        if status.as_ref().is_ok_and(|s| *s == 1) {
+            break; // SERVING
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "never SERVING: {status:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let mut reflection = ServerReflectionClient::new(channel);
+    let request = ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(MessageRequest::ListServices(String::new())),
+    };
+    let mut replies = reflection
+        .server_reflection_info(tokio_stream::iter([request]))
+        .await
+        .expect("reflection")
+        .into_inner();
+    let reply = replies.message().await.expect("reply").expect("one reply");
+    let Some(MessageResponse::ListServicesResponse(list)) = reply.message_response else {
+        panic!("unexpected reflection reply {reply:?}");
+    };
+    let names: Vec<_> = list.service.into_iter().map(|s| s.name).collect();
+    assert!(
+        names
+            .iter()
+            .any(|n| n == bulwark_service::proto::SERVICE_NAME),
+        "{names:?}"
+    );
+    server.stop().await;
+}
