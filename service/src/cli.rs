@@ -36,6 +36,10 @@ pub enum Command {
     /// Side-by-side timings: our MSM engines and prover against arkworks (and halo2curves).
     #[command(subcommand)]
     Bench(crate::commands::bench::BenchCommand),
+    /// Runs the gRPC prover service (jobs in SQLite under the data dir, local workers).
+    Serve(crate::commands::serve::ServeArgs),
+    /// Talks to a running prover service: submit, get, watch, cancel, list.
+    Client(crate::commands::client::ClientArgs),
 }
 
 /// `bulwark rollup ...`.

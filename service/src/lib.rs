@@ -1,1 +1,13 @@
 //! bulwark's gRPC prover service and the `bulwark` command-line tool.
+//!
+//! - [`server::serve`] — the `bulwark.prover.v1.Prover` service with in-process workers,
+//!   health and reflection;
+//! - [`store`] — the durable job queue ([`store::JobStore`], [`store::SqliteStore`]);
+//! - [`client::Client`] — a typed client.
+
+pub mod client;
+pub mod server;
+pub mod store;
+mod worker;
+
+pub use bulwark_proto as proto;

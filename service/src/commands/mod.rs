@@ -1,5 +1,7 @@
 //! The commands, one module per statement.
 
 pub mod bench;
+pub mod client;
 pub mod rollup;
+pub mod serve;
 pub mod solvency;

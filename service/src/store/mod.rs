@@ -1,0 +1,100 @@
+//! Durable job queue: one [`JobStore`] trait, with [`SqliteStore`] as the embedded default.
+//!
+//! Lifecycle: `queued → running → succeeded | failed | cancelled`. A worker *claims* the
+//! highest-priority, oldest queued job under a lease (`owner`, expiry) and extends it with
+//! heartbeats; a lease that expires puts the job back in the queue ([`JobStore::requeue_expired`])
+//! until `max_attempts` claims have been spent. Every write that changes a running job names
+//! the lease owner and only applies while the job is still running under that lease, so a
+//! cancelled job's or a lost lease's late result is discarded.
+//!
+//! Times are Unix milliseconds passed in by the caller, so tests can move the clock.
+
+mod error;
+mod sqlite;
+mod types;
+
+pub use error::StoreError;
+pub use sqlite::SqliteStore;
+pub use types::{
+    Claimed, Job, JobState, ListQuery, NewJob, Page, ProofOutput, Stage, StageTiming, Submitted,
+};
+
+use async_trait::async_trait;
+
+/// A durable queue of proving jobs shared by the gRPC front end and the workers.
+///
+/// Implementations must make [`submit`](JobStore::submit) durable before returning and make
+/// [`claim`](JobStore::claim) safe under concurrent workers (one claim per job per lease).
+#[async_trait]
+pub trait JobStore: Send + Sync + 'static {
+    /// Stores a queued job, or returns the tenant's existing job with the same idempotency key
+    /// (`created: false`).
+    async fn submit(&self, job: NewJob, now_ms: u64) -> Result<Submitted, StoreError>;
+
+    /// One of the tenant's jobs.
+    async fn get(&self, tenant: &str, id: &str) -> Result<Option<Job>, StoreError>;
+
+    /// A page of the tenant's jobs, newest first, without proofs.
+    async fn list(&self, query: &ListQuery) -> Result<Page, StoreError>;
+
+    /// Cancels a queued or running job; a finished job is returned unchanged.
+    async fn cancel(&self, tenant: &str, id: &str, now_ms: u64) -> Result<Option<Job>, StoreError>;
+
+    /// Claims the next queued job (priority, then age) for `owner` until `lease_until_ms`,
+    /// counting one attempt.
+    async fn claim(
+        &self,
+        owner: &str,
+        lease_until_ms: u64,
+        now_ms: u64,
+    ) -> Result<Option<Claimed>, StoreError>;
+
+    /// Extends `owner`'s lease on a running job and, if given, records its stage. `false`:
+    /// the job is no longer running under this lease (cancelled, or the lease expired and was
+    /// taken back); the worker must stop and discard its work.
+    async fn heartbeat(
+        &self,
+        id: &str,
+        owner: &str,
+        stage: Option<Stage>,
+        lease_until_ms: u64,
+    ) -> Result<bool, StoreError>;
+
+    /// Records a proof; `false` (result discarded) unless the job still runs under `owner`.
+    async fn complete(
+        &self,
+        id: &str,
+        owner: &str,
+        output: &ProofOutput,
+        now_ms: u64,
+    ) -> Result<bool, StoreError>;
+
+    /// Records a failure. `retry`: a transient failure, requeued while attempts remain;
+    /// otherwise (an invalid witness, a missed deadline) the job fails at once.
+    async fn fail(
+        &self,
+        id: &str,
+        owner: &str,
+        error: &str,
+        retry: bool,
+        now_ms: u64,
+    ) -> Result<bool, StoreError>;
+
+    /// Requeues every job `owner` is running without counting the attempt (graceful
+    /// shutdown); returns how many.
+    async fn release(&self, owner: &str) -> Result<u64, StoreError>;
+
+    /// Requeues running jobs whose lease expired before `now_ms`, or fails those that used up
+    /// their attempts; returns how many jobs changed.
+    async fn requeue_expired(&self, now_ms: u64) -> Result<u64, StoreError>;
+
+    /// Checks that the store is reachable (health checks).
+    async fn ping(&self) -> Result<(), StoreError>;
+}
+
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}

@@ -1,0 +1,380 @@
+//! [`JobStore`] on an embedded SQLite file (WAL, `synchronous = FULL`): one process, any
+//! number of in-process workers. Each state change is one statement, so claims are atomic
+//! without explicit transactions.
+
+use std::{path::Path, str::FromStr, time::Duration};
+
+use async_trait::async_trait;
+use sqlx::{
+    Row,
+    sqlite::{
+        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
+        SqliteSynchronous,
+    },
+};
+
+use super::{
+    Claimed, Job, JobState, JobStore, ListQuery, NewJob, Page, ProofOutput, Stage, StageTiming,
+    StoreError, Submitted,
+};
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS jobs (
+    seq              INTEGER PRIMARY KEY AUTOINCREMENT,
+    id               TEXT    NOT NULL UNIQUE,
+    tenant           TEXT    NOT NULL,
+    idempotency_key  TEXT,
+    statement        TEXT    NOT NULL,
+    backend          TEXT    NOT NULL,
+    payload          BLOB    NOT NULL,
+    priority         INTEGER NOT NULL,
+    deadline_ms      INTEGER,
+    state            TEXT    NOT NULL,
+    stage            TEXT    NOT NULL,
+    attempts         INTEGER NOT NULL DEFAULT 0,
+    max_attempts     INTEGER NOT NULL,
+    lease_owner      TEXT,
+    lease_until_ms   INTEGER,
+    error            TEXT,
+    proof            BLOB,
+    public_inputs    TEXT,
+    timings          TEXT,
+    created_ms       INTEGER NOT NULL,
+    started_ms       INTEGER,
+    finished_ms      INTEGER,
+    UNIQUE (tenant, idempotency_key)
+);
+CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (state, priority DESC, seq);
+CREATE INDEX IF NOT EXISTS jobs_tenant ON jobs (tenant, seq DESC);
+";
+
+/// Every column but the payload (and, in listings, the proof).
+const COLUMNS: &str = "id, tenant, idempotency_key, statement, backend, state, stage, priority, \
+    attempts, max_attempts, error, proof, public_inputs, timings, created_ms, started_ms, \
+    finished_ms, deadline_ms";
+const LIST_COLUMNS: &str = "seq, id, tenant, idempotency_key, statement, backend, state, stage, \
+    priority, attempts, max_attempts, error, NULL AS proof, public_inputs, timings, created_ms, \
+    started_ms, finished_ms, deadline_ms";
+
+/// The SQLite job store.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) `dir/jobs.sqlite3`.
+    pub async fn open(dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
+            path: dir.to_owned(),
+            source,
+        })?;
+        let options = SqliteConnectOptions::new()
+            .filename(dir.join("jobs.sqlite3"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // An accepted job survives power loss, not only a crash.
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(10));
+        Self::connect(options, 4).await
+    }
+
+    /// A private in-memory store (tests).
+    pub async fn in_memory() -> Result<Self, StoreError> {
+        // One connection: every connection to `:memory:` is its own database.
+        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+        Self::connect(options, 1).await
+    }
+
+    async fn connect(options: SqliteConnectOptions, max: u32) -> Result<Self, StoreError> {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(max)
+            .connect_with(options)
+            .await?;
+        sqlx::raw_sql(SCHEMA).execute(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    async fn job_by_id(&self, id: &str) -> Result<Option<Job>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM jobs WHERE id = ?");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(job_from_row).transpose()
+    }
+}
+
+/// A fresh job id: 128 random bits.
+fn new_id() -> String {
+    format!("job_{:032x}", rand::random::<u128>())
+}
+
+fn to_i64(v: u64) -> i64 {
+    i64::try_from(v).unwrap_or(i64::MAX)
+}
+
+fn to_u64(v: i64) -> u64 {
+    u64::try_from(v).unwrap_or(0)
+}
+
+fn job_from_row(row: &SqliteRow) -> Result<Job, StoreError> {
+    let state: String = row.try_get("state")?;
+    let stage: String = row.try_get("stage")?;
+    let public_inputs: Option<String> = row.try_get("public_inputs")?;
+    let timings: Option<String> = row.try_get("timings")?;
+    let json = |what: &str, e: serde_json::Error| StoreError::Corrupt(format!("{what}: {e}"));
+    Ok(Job {
+        id: row.try_get("id")?,
+        tenant: row.try_get("tenant")?,
+        idempotency_key: row.try_get("idempotency_key")?,
+        statement: row.try_get("statement")?,
+        backend: row.try_get("backend")?,
+        state: JobState::parse(&state)?,
+        stage: Stage::parse(&stage)?,
+        priority: row.try_get("priority")?,
+        attempts: row.try_get("attempts")?,
+        max_attempts: row.try_get("max_attempts")?,
+        error: row.try_get("error")?,
+        proof: row.try_get("proof")?,
+        public_inputs: public_inputs
+            .map(|s| serde_json::from_str(&s).map_err(|e| json("public_inputs", e)))
+            .transpose()?
+            .unwrap_or_default(),
+        timings: timings
+            .map(|s| serde_json::from_str::<Vec<StageTiming>>(&s).map_err(|e| json("timings", e)))
+            .transpose()?
+            .unwrap_or_default(),
+        created_ms: to_u64(row.try_get("created_ms")?),
+        started_ms: row.try_get::<Option<i64>, _>("started_ms")?.map(to_u64),
+        finished_ms: row.try_get::<Option<i64>, _>("finished_ms")?.map(to_u64),
+        deadline_ms: row.try_get::<Option<i64>, _>("deadline_ms")?.map(to_u64),
+    })
+}
+
+#[async_trait]
+impl JobStore for SqliteStore {
+    async fn submit(&self, job: NewJob, now_ms: u64) -> Result<Submitted, StoreError> {
+        let id = new_id();
+        let inserted = sqlx::query(
+            "INSERT INTO jobs (id, tenant, idempotency_key, statement, backend, payload, \
+             priority, deadline_ms, state, stage, max_attempts, created_ms) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 'queued', ?, ?) \
+             ON CONFLICT (tenant, idempotency_key) DO NOTHING",
+        )
+        .bind(&id)
+        .bind(&job.tenant)
+        .bind(&job.idempotency_key)
+        .bind(&job.statement)
+        .bind(&job.backend)
+        .bind(&job.payload)
+        .bind(job.priority)
+        .bind(job.deadline_ms.map(to_i64))
+        .bind(job.max_attempts)
+        .bind(to_i64(now_ms))
+        .execute(&self.pool)
+        .await?
+        .rows_affected()
+            == 1;
+        let stored = if inserted {
+            self.job_by_id(&id).await?
+        } else {
+            let sql =
+                format!("SELECT {COLUMNS} FROM jobs WHERE tenant = ? AND idempotency_key = ?");
+            let row = sqlx::query(&sql)
+                .bind(&job.tenant)
+                .bind(&job.idempotency_key)
+                .fetch_optional(&self.pool)
+                .await?;
+            row.as_ref().map(job_from_row).transpose()?
+        };
+        let job = stored.ok_or_else(|| StoreError::Corrupt("submitted job vanished".into()))?;
+        Ok(Submitted {
+            job,
+            created: inserted,
+        })
+    }
+
+    async fn get(&self, tenant: &str, id: &str) -> Result<Option<Job>, StoreError> {
+        Ok(self.job_by_id(id).await?.filter(|job| job.tenant == tenant))
+    }
+
+    async fn list(&self, query: &ListQuery) -> Result<Page, StoreError> {
+        let sql = format!(
+            "SELECT {LIST_COLUMNS} FROM jobs WHERE tenant = ? AND (? IS NULL OR state = ?) \
+             AND (? IS NULL OR seq < ?) ORDER BY seq DESC LIMIT ?"
+        );
+        let state = query.state.map(JobState::as_str);
+        let rows = sqlx::query(&sql)
+            .bind(&query.tenant)
+            .bind(state)
+            .bind(state)
+            .bind(query.after)
+            .bind(query.after)
+            .bind(i64::from(query.limit) + 1)
+            .fetch_all(&self.pool)
+            .await?;
+        let more = rows.len() > query.limit as usize;
+        let rows = &rows[..rows.len().min(query.limit as usize)];
+        let next = match rows.last() {
+            Some(last) if more => Some(last.try_get("seq")?),
+            _ => None,
+        };
+        let jobs = rows.iter().map(job_from_row).collect::<Result<_, _>>()?;
+        Ok(Page { jobs, next })
+    }
+
+    async fn cancel(&self, tenant: &str, id: &str, now_ms: u64) -> Result<Option<Job>, StoreError> {
+        sqlx::query(
+            "UPDATE jobs SET state = 'cancelled', stage = 'done', error = 'cancelled by client', \
+             lease_owner = NULL, lease_until_ms = NULL, finished_ms = ? \
+             WHERE id = ? AND tenant = ? AND state IN ('queued', 'running')",
+        )
+        .bind(to_i64(now_ms))
+        .bind(id)
+        .bind(tenant)
+        .execute(&self.pool)
+        .await?;
+        self.get(tenant, id).await
+    }
+
+    async fn claim(
+        &self,
+        owner: &str,
+        lease_until_ms: u64,
+        now_ms: u64,
+    ) -> Result<Option<Claimed>, StoreError> {
+        let sql = format!(
+            "UPDATE jobs SET state = 'running', stage = 'check', lease_owner = ?, \
+             lease_until_ms = ?, attempts = attempts + 1, \
+             started_ms = COALESCE(started_ms, ?), timings = NULL \
+             WHERE seq = (SELECT seq FROM jobs WHERE state = 'queued' \
+                          ORDER BY priority DESC, seq LIMIT 1) \
+             AND state = 'queued' \
+             RETURNING {COLUMNS}, payload"
+        );
+        let row = sqlx::query(&sql)
+            .bind(owner)
+            .bind(to_i64(lease_until_ms))
+            .bind(to_i64(now_ms))
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|row| {
+            Ok(Claimed {
+                job: job_from_row(&row)?,
+                payload: row.try_get("payload")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn heartbeat(
+        &self,
+        id: &str,
+        owner: &str,
+        stage: Option<Stage>,
+        lease_until_ms: u64,
+    ) -> Result<bool, StoreError> {
+        let updated = sqlx::query(
+            "UPDATE jobs SET lease_until_ms = ?, stage = COALESCE(?, stage) \
+             WHERE id = ? AND lease_owner = ? AND state = 'running'",
+        )
+        .bind(to_i64(lease_until_ms))
+        .bind(stage.map(Stage::as_str))
+        .bind(id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected() == 1)
+    }
+
+    async fn complete(
+        &self,
+        id: &str,
+        owner: &str,
+        output: &ProofOutput,
+        now_ms: u64,
+    ) -> Result<bool, StoreError> {
+        let json = |e: serde_json::Error| StoreError::Corrupt(e.to_string());
+        let updated = sqlx::query(
+            "UPDATE jobs SET state = 'succeeded', stage = 'done', proof = ?, public_inputs = ?, \
+             timings = ?, error = NULL, lease_owner = NULL, lease_until_ms = NULL, \
+             finished_ms = ? WHERE id = ? AND lease_owner = ? AND state = 'running'",
+        )
+        .bind(&output.proof)
+        .bind(serde_json::to_string(&output.public_inputs).map_err(json)?)
+        .bind(serde_json::to_string(&output.timings).map_err(json)?)
+        .bind(to_i64(now_ms))
+        .bind(id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected() == 1)
+    }
+
+    async fn fail(
+        &self,
+        id: &str,
+        owner: &str,
+        error: &str,
+        retry: bool,
+        now_ms: u64,
+    ) -> Result<bool, StoreError> {
+        let updated = sqlx::query(
+            "UPDATE jobs SET \
+               state = CASE WHEN ? AND attempts < max_attempts THEN 'queued' ELSE 'failed' END, \
+               stage = CASE WHEN ? AND attempts < max_attempts THEN 'queued' ELSE 'done' END, \
+               finished_ms = CASE WHEN ? AND attempts < max_attempts THEN NULL ELSE ? END, \
+               error = ?, lease_owner = NULL, lease_until_ms = NULL \
+             WHERE id = ? AND lease_owner = ? AND state = 'running'",
+        )
+        .bind(retry)
+        .bind(retry)
+        .bind(retry)
+        .bind(to_i64(now_ms))
+        .bind(error)
+        .bind(id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected() == 1)
+    }
+
+    async fn release(&self, owner: &str) -> Result<u64, StoreError> {
+        let updated = sqlx::query(
+            "UPDATE jobs SET state = 'queued', stage = 'queued', attempts = attempts - 1, \
+             lease_owner = NULL, lease_until_ms = NULL \
+             WHERE lease_owner = ? AND state = 'running'",
+        )
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected())
+    }
+
+    async fn requeue_expired(&self, now_ms: u64) -> Result<u64, StoreError> {
+        let updated = sqlx::query(
+            "UPDATE jobs SET \
+               state = CASE WHEN attempts < max_attempts THEN 'queued' ELSE 'failed' END, \
+               stage = CASE WHEN attempts < max_attempts THEN 'queued' ELSE 'done' END, \
+               error = 'worker lease expired (attempt ' || attempts || ' of ' \
+                       || max_attempts || ')', \
+               finished_ms = CASE WHEN attempts < max_attempts THEN NULL ELSE ? END, \
+               lease_owner = NULL, lease_until_ms = NULL \
+             WHERE state = 'running' AND lease_until_ms < ?",
+        )
+        .bind(to_i64(now_ms))
+        .bind(to_i64(now_ms))
+        .execute(&self.pool)
+        .await?;
+        Ok(updated.rows_affected())
+    }
+
+    async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests;
