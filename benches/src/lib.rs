@@ -4,11 +4,14 @@
 //! [`Row`]s (time, speed-up over arkworks, peak extra memory) for `bulwark bench msm` to print;
 //! `benches/msm.rs` is the criterion version of the same comparison. [`prove_comparison`] does
 //! the same for whole Groth16 proofs of the rollup circuit (`bulwark bench prove`).
+//! [`solvency_end_to_end`] measures a whole solvency proof of a synthetic book (`bulwark
+//! bench solvency`, `benches/solvency.rs`).
 
 mod inputs;
 mod memory;
 mod msm;
 mod prove;
+mod solvency;
 
 pub use inputs::{MsmInputs, halo2_g1_bases, halo2_scalars, random_bases, random_scalars};
 pub use memory::PeakMemory;
@@ -19,4 +22,8 @@ pub use msm::{
 pub use prove::{
     ARK_GROTH16_PROVE, BULWARK_PROVE, BULWARK_PROVE_ARKWORKS_MSM, ProveComparisonError, ProveRow,
     prove_comparison,
+};
+pub use solvency::{
+    PROJECTED_LOG_USERS, SolvencyBenchError, SolvencyConfig, SolvencyKeys, SolvencyRow,
+    solvency_end_to_end, synthetic_book,
 };

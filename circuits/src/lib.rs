@@ -13,6 +13,7 @@
 //! | [`sum_tree`] | Merkle sum tree over K assets | [`sum_tree::SumPathVar`] |
 //! | [`range`] | n-bit range checks | [`range::enforce`] |
 //! | [`rollup`] | accounts, batches, `check`, witness builder, L1 commitment | [`rollup::RollupCircuit`] |
+//! | [`progress`] | progress reports from long native builds (sum trees) | |
 //! | [`solvency`] | book, reserves, commitments | [`solvency::BatchCircuit`], [`solvency::TopCircuit`], [`solvency::InclusionCircuit`] |
 
 /// The BN254 scalar field: every circuit value lives here.
@@ -22,6 +23,7 @@ pub mod babyjubjub;
 pub mod eddsa;
 pub mod merkle;
 pub mod poseidon;
+pub mod progress;
 pub mod range;
 pub mod rollup;
 pub mod solvency;

@@ -1,5 +1,6 @@
 //! `bulwark bench msm | prove`: our engines and prover next to the baselines, in one process on
-//! the same inputs, as a table of times, speed-ups and peak memory.
+//! the same inputs, as a table of times, speed-ups and peak memory; `bulwark bench solvency`:
+//! end-to-end solvency proving throughput ([`super::bench_solvency`]).
 
 use std::io::Write;
 
@@ -15,6 +16,9 @@ pub enum BenchCommand {
     /// Groth16 proofs of the rollup circuit: `bulwark_prover::prove` against
     /// `ark_groth16::Groth16::prove` on the same key and witness (dev setup first: slow).
     Prove(ProveBenchArgs),
+    /// End-to-end solvency proofs of synthetic books (commit, every batch, the top, verify):
+    /// users per second per core and a projection to 2^20 users (dev setup first: slow).
+    Solvency(super::bench_solvency::SolvencyBenchArgs),
 }
 
 /// `bulwark bench msm`.
@@ -46,10 +50,11 @@ pub struct ProveBenchArgs {
 }
 
 /// Runs one `bench` subcommand, printing its table on stdout.
-pub fn run(cmd: BenchCommand) -> Result<()> {
+pub fn run(cmd: BenchCommand, progress: &crate::progress::Progress) -> Result<()> {
     let threads = rayon::current_num_threads();
     let mut out = std::io::stdout().lock();
     match cmd {
+        BenchCommand::Solvency(args) => super::bench_solvency::run(&args, progress)?,
         BenchCommand::Msm(args) => {
             let rows = msm_comparison(&args.sizes, &args.g2, args.repetitions)?;
             writeln!(

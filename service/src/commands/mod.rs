@@ -1,6 +1,7 @@
 //! The commands, one module per statement.
 
 pub mod bench;
+pub mod bench_solvency;
 pub mod client;
 pub mod rollup;
 pub mod serve;

@@ -32,7 +32,7 @@ pub fn top_proof_path(dir: &Path) -> PathBuf {
 pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
     let params = keys::read_params(&args.keys)?;
     let mut stages = progress.stages(5);
-    let book = book::rebuild(&args.book, &args.seed_file, params, &mut stages)?;
+    let book = book::rebuild(&args.book, &args.seed_file, params, &mut stages, progress)?;
     let published = Published::of(&book);
     if let Some(path) = &args.statement {
         if Published::read(path)? != published {
@@ -77,10 +77,18 @@ pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "proved {} batches of {} users and the top for book commitment {}",
+        "proved {} users, {} assets: {} batches of {} and the top, for book commitment {}",
+        book.users(),
+        params.assets(),
         params.batches(),
         params.batch_size(),
         published.statement.book_commitment
+    )?;
+    book::write_totals(
+        &mut out,
+        book.assets(),
+        book.totals(),
+        &published.statement.reserves,
     )?;
     writeln!(
         out,
@@ -90,5 +98,6 @@ pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
         top_proof_path(&args.out).display()
     )?;
     write!(out, "timings:\n{}", timings.table())?;
+    writeln!(out, "total: {:.3} s", timings.total().as_secs_f64())?;
     Ok(())
 }
