@@ -4,4 +4,5 @@ pub mod bench;
 pub mod client;
 pub mod rollup;
 pub mod serve;
+pub mod setup;
 pub mod solvency;
