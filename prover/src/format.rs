@@ -32,13 +32,20 @@ pub enum ArtifactKind {
     VerifyingKey = 2,
     /// A proof.
     Proof = 3,
+    /// A phase-2 ceremony state ([`crate::Phase2`]).
+    Phase2 = 4,
 }
 
 impl ArtifactKind {
     fn from_tag(tag: u8) -> Option<Self> {
-        [Self::ProvingKey, Self::VerifyingKey, Self::Proof]
-            .into_iter()
-            .find(|kind| *kind as u8 == tag)
+        [
+            Self::ProvingKey,
+            Self::VerifyingKey,
+            Self::Proof,
+            Self::Phase2,
+        ]
+        .into_iter()
+        .find(|kind| *kind as u8 == tag)
     }
 }
 
@@ -98,7 +105,7 @@ fn check_header(h: &[u8; HEADER_LEN], expected: ArtifactKind) -> Result<(), Form
     Ok(())
 }
 
-fn write_artifact<T: CanonicalSerialize>(
+pub(crate) fn write_artifact<T: CanonicalSerialize>(
     kind: ArtifactKind,
     body: &T,
     writer: impl Write,
@@ -115,7 +122,7 @@ fn write_artifact<T: CanonicalSerialize>(
 }
 
 /// Reads header, body (with `decode`) and end of input.
-fn read_artifact<R: Read, T>(
+pub(crate) fn read_artifact<R: Read, T>(
     kind: ArtifactKind,
     reader: R,
     decode: impl FnOnce(&mut BufReader<R>) -> Result<T, SerializationError>,

@@ -15,7 +15,11 @@
 //!   buckets, rayon);
 //! - versioned binary files (`write_to`/`read_from` on the key and proof types) and
 //!   snarkjs-compatible JSON ([`write_snarkjs_files`]);
-//! - [`solidity`] — Groth16 verifier contracts and the rollup example contract.
+//! - [`solidity`] — Groth16 verifier contracts and the rollup example contract;
+//! - [`circom`] — circom's `.r1cs` and `.wtns` files, both ways;
+//! - trusted setup from a public ceremony: [`Ptau`] reads and checks snarkjs Powers of Tau
+//!   files, [`Phase2`] derives a circuit's Groth16 key from one and runs the circuit-specific
+//!   phase-2 ceremony (contributions, transcript verification).
 //!
 //! # Example
 //!
@@ -65,26 +69,33 @@
 //! [`prove`] verifies each proof before returning it. Compressed decoding recovers `y` from
 //! `x`, so points are on the curve even unvalidated; BN254's G1 has cofactor 1.
 
+pub mod circom;
 mod error;
 mod format;
 mod groth16;
 mod keys;
 pub mod msm;
+mod phase2;
 mod pk_decode;
 mod prove;
+mod ptau;
 mod setup;
 mod snarkjs;
 pub mod solidity;
 mod verify;
+mod zkey;
 
 pub use ark_bn254::Fr;
-pub use error::{FormatError, ProverError};
+pub use error::{BinFileKind, CircomError, FormatError, ProverError};
 pub use format::{ArtifactKind, CurveId, FORMAT_VERSION, MAGIC, ProofSystem, Validate};
 pub use groth16::EngineProver;
 pub use keys::{Proof, ProofWithInputs, ProvingKey, VerifyingKey};
+pub use phase2::{Contribution, Phase2, SetupError};
 pub use prove::prove;
+pub use ptau::{Ptau, PtauContribution};
 pub use setup::dev_setup_insecure;
 pub use snarkjs::{
-    JsonG1, JsonG2, SnarkjsProof, SnarkjsVerificationKey, snarkjs_public, write_snarkjs_files,
+    JsonG1, JsonG2, SnarkjsProof, SnarkjsVerificationKey, parse_snarkjs_public, snarkjs_public,
+    write_snarkjs_files,
 };
 pub use verify::verify;

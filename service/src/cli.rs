@@ -31,6 +31,9 @@ pub enum Command {
     /// Proof of solvency: commit, setup, prove, verify, inclusion, verify-inclusion.
     #[command(subcommand)]
     Solvency(crate::commands::solvency::SolvencyCommand),
+    /// Trusted setup from a public Powers of Tau: export the R1CS, run a phase-2 ceremony.
+    #[command(subcommand)]
+    Setup(crate::commands::setup::SetupCommand),
     /// End to end on sample data: sample state and signed batch, check, dev setup, prove, verify.
     Demo(DemoArgs),
     /// Side-by-side timings: our MSM engines and prover against arkworks (and halo2curves).

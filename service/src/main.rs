@@ -41,6 +41,7 @@ fn run(cli: cli::Cli, progress: &progress::Progress) -> anyhow::Result<()> {
     match cli.command {
         cli::Command::Rollup(cmd) => commands::rollup::run(cmd, progress),
         cli::Command::Solvency(cmd) => commands::solvency::run(cmd, progress),
+        cli::Command::Setup(cmd) => commands::setup::run(cmd, progress),
         cli::Command::Demo(args) => demo::run(&args, progress),
         cli::Command::Bench(cmd) => commands::bench::run(cmd, progress),
         cli::Command::Serve(args) => commands::serve::run(args),

@@ -5,4 +5,5 @@ pub mod bench_solvency;
 pub mod client;
 pub mod rollup;
 pub mod serve;
+pub mod setup;
 pub mod solvency;
