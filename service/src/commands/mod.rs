@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod client;
+pub mod export;
 pub mod rollup;
 pub mod serve;
 pub mod solvency;
