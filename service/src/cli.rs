@@ -43,6 +43,9 @@ pub enum Command {
     Serve(crate::commands::serve::ServeArgs),
     /// Talks to a running prover service: submit, get, watch, cancel, list.
     Client(crate::commands::client::ClientArgs),
+    /// Exports contracts: `export solidity` writes Groth16 verifiers and example contracts.
+    #[command(subcommand)]
+    Export(crate::commands::export::ExportCommand),
 }
 
 /// `bulwark rollup ...`.

@@ -148,9 +148,14 @@ fn read_key_params(args: &ProveArgs) -> Result<RollupParams> {
             .unwrap_or_else(|| Path::new("."))
             .join("params.json")
     });
-    let kp: KeyParams = files::read_json(&path, "key parameters").context(
-        "prove needs the key's params.json (from `rollup setup`); pass it with --params",
-    )?;
+    read_params_file(&path)
+        .context("prove needs the key's params.json (from `rollup setup`); pass it with --params")
+}
+
+/// Reads a `params.json` written by `rollup setup`: the shape its keys were made for (warning
+/// on dev keys).
+pub fn read_params_file(path: &Path) -> Result<RollupParams> {
+    let kp: KeyParams = files::read_json(path, "key parameters")?;
     if kp.statement != STATEMENT {
         bail!(
             "{}: statement is {:?}, expected {STATEMENT:?}",
@@ -161,7 +166,7 @@ fn read_key_params(args: &ProveArgs) -> Result<RollupParams> {
     if kp.setup == INSECURE_DEV {
         tracing::warn!(
             seed = kp.seed,
-            "proving with INSECURE dev keys: anyone who knows the seed can forge proofs"
+            "INSECURE dev keys: anyone who knows the seed can forge proofs"
         );
     }
     RollupParams::new(kp.depth, kp.batch_size)
