@@ -140,6 +140,9 @@ pub struct SolvencyRow {
     pub prove_top: Duration,
     /// The auditor's check of every proof against the published statement.
     pub verify: Duration,
+    /// CPU time (user + system, all threads) of commit, prove and verify, where the platform
+    /// tells (Linux): on a shared machine it counts the work done, not the waiting.
+    pub cpu: Option<Duration>,
 }
 
 impl SolvencyRow {
@@ -163,9 +166,15 @@ impl SolvencyRow {
         self.users() as f64 / self.total().as_secs_f64()
     }
 
-    /// Users per second per thread.
+    /// Users per second per thread (wall time: understated when other processes share the
+    /// cores).
     pub fn users_per_second_per_core(&self) -> f64 {
         self.users_per_second() / self.threads as f64
+    }
+
+    /// Users per CPU-second: what one fully used core proves per second.
+    pub fn users_per_cpu_second(&self) -> Option<f64> {
+        self.cpu.map(|cpu| self.users() as f64 / cpu.as_secs_f64())
     }
 
     /// The projected end-to-end time for `2^20` users of the same `K` and batch size on the
@@ -182,11 +191,18 @@ impl SolvencyRow {
         Duration::from_secs_f64(commit + rest)
     }
 
-    /// [`SolvencyRow::projected_total`] on `cores` cores, assuming perfect scaling from the
-    /// threads measured (optimistic: the MSMs and FFTs of one proof do not scale perfectly).
+    /// [`SolvencyRow::projected_total`] on `cores` fully used cores, assuming perfect
+    /// scaling (optimistic: the MSMs and FFTs of one proof do not scale perfectly): the
+    /// projected CPU time divided by `cores` where the CPU time was measured, else the
+    /// projected wall time times `threads / cores`.
     pub fn projected_total_on(&self, cores: usize) -> Duration {
-        self.projected_total()
-            .mul_f64(self.threads as f64 / cores as f64)
+        let work = match self.cpu {
+            Some(cpu) => self
+                .projected_total()
+                .mul_f64(cpu.as_secs_f64() / self.total().as_secs_f64()),
+            None => self.projected_total().mul_f64(self.threads as f64),
+        };
+        work.div_f64(cores as f64)
     }
 }
 
@@ -211,6 +227,7 @@ pub fn solvency_end_to_end(
     let (setup, batch_pk, top_pk) = keys.ensure(params)?;
     let mut rng = ChaCha20Rng::seed_from_u64(SEED);
 
+    let cpu_start = process_cpu_time();
     let start = Instant::now();
     let seed = BlindingSeed::random(&mut rng);
     let committed = CommittedBook::new_with_progress(&book, &reserves, params, seed, tree)?;
@@ -242,6 +259,9 @@ pub fn solvency_end_to_end(
         &top,
     )?;
     let verify = start.elapsed();
+    let cpu = cpu_start
+        .zip(process_cpu_time())
+        .map(|(start, end)| end.saturating_sub(start));
 
     Ok(SolvencyRow {
         config,
@@ -252,5 +272,19 @@ pub fn solvency_end_to_end(
         prove_batches,
         prove_top,
         verify,
+        cpu,
     })
+}
+
+/// The process's CPU time so far (user + system, every thread), from Linux's
+/// `/proc/self/stat` (fields 14 and 15, in `USER_HZ` = 100 ticks per second, the value the
+/// kernel exports on every architecture); `None` elsewhere.
+fn process_cpu_time() -> Option<Duration> {
+    const USER_HZ: u64 = 100;
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name `(…)`, which may contain spaces, start at field 3.
+    let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+    let utime: u64 = fields.get(14 - 3)?.parse().ok()?;
+    let stime: u64 = fields.get(15 - 3)?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 1000 / USER_HZ))
 }
