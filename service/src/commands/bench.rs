@@ -59,13 +59,20 @@ pub fn run(cmd: BenchCommand, progress: &crate::progress::Progress) -> Result<()
             let rows = msm_comparison(&args.sizes, &args.g2, args.repetitions)?;
             writeln!(
                 out,
-                "MSM, {threads} threads, median of {} rounds",
+                "MSM, {threads} threads, median of {} rounds (cpu: all threads, 10 ms ticks)",
                 args.repetitions
             )?;
             writeln!(
                 out,
-                "{:<5} {:>5}  {:<38} {:>11} {:>11} {:>10}",
-                "group", "size", "engine", "time (ms)", "vs arkworks", "peak MiB"
+                "{:<5} {:>5}  {:<38} {:>11} {:>11} {:>10} {:>11} {:>10}",
+                "group",
+                "size",
+                "engine",
+                "time (ms)",
+                "vs arkworks",
+                "cpu (ms)",
+                "cpu vs ark",
+                "peak MiB"
             )?;
             for r in rows {
                 let group = match r.group {
@@ -74,11 +81,15 @@ pub fn run(cmd: BenchCommand, progress: &crate::progress::Progress) -> Result<()
                 };
                 writeln!(
                     out,
-                    "{group:<5} {:>5}  {:<38} {:>11.2} {:>10.2}x {:>10}",
+                    "{group:<5} {:>5}  {:<38} {:>11.2} {:>10.2}x {:>10} {:>11} {:>10}",
                     format!("2^{}", r.log_size),
                     r.engine,
                     r.time.as_secs_f64() * 1e3,
                     r.speedup_vs_arkworks,
+                    r.cpu_time
+                        .map_or_else(|| "n/a".into(), |t| format!("{:.0}", t.as_secs_f64() * 1e3)),
+                    r.cpu_speedup_vs_arkworks
+                        .map_or_else(|| "n/a".into(), |x| format!("{x:.2}x")),
                     mib(r.peak_extra_bytes),
                 )?;
             }
