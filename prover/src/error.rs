@@ -62,6 +62,9 @@ pub enum ProverError {
     /// circuit's dimensions).
     #[error(transparent)]
     Msm(#[from] crate::msm::MsmError),
+    /// [`crate::prove_cancellable`] stopped because its token was cancelled.
+    #[error("proving was cancelled")]
+    Cancelled,
     /// The proof is well formed but does not verify for these public inputs.
     #[error("proof rejected: the pairing check failed for these public inputs")]
     InvalidProof,

@@ -8,6 +8,7 @@
 //!   and the key's shape, proves, self-verifies, and returns the proof with its public inputs;
 //!   arkworks' R1CS→QAP witness map, then the five query MSMs, concurrently, on our
 //!   [`msm::DefaultMsmEngine`] with the key's queries prepared once and kept with the key;
+//!   [`prove_cancellable`] stops soon after its [`CancelToken`] is cancelled;
 //!   [`ProvingKey::with_engine`] gives an [`EngineProver`] on any other [`msm::MsmEngine`];
 //! - [`verify`] — typed errors for a wrong public-input count and a rejected proof;
 //! - [`msm`] — the pluggable multi-scalar-multiplication engines ([`msm::MsmEngine`]): the
@@ -88,10 +89,10 @@ mod zkey;
 pub use ark_bn254::Fr;
 pub use error::{BinFileKind, CircomError, FormatError, ProverError};
 pub use format::{ArtifactKind, CurveId, FORMAT_VERSION, MAGIC, ProofSystem, Validate};
-pub use groth16::EngineProver;
+pub use groth16::{CANCEL_CHUNK, CancelToken, EngineProver, ProveTimings};
 pub use keys::{Proof, ProofWithInputs, ProvingKey, VerifyingKey};
 pub use phase2::{Contribution, Phase2, SetupError};
-pub use prove::prove;
+pub use prove::{prove, prove_cancellable};
 pub use ptau::{Ptau, PtauContribution};
 pub use setup::dev_setup_insecure;
 pub use snarkjs::{

@@ -1,5 +1,8 @@
-//! Process-level durability: the real `bulwark serve` binary is killed with SIGKILL and
-//! restarted on the same data dir; the accepted job still completes.
+//! Process-level durability with the real `bulwark serve` binary: killed with SIGKILL and
+//! restarted on the same data dir, the accepted job still completes; stopped with SIGTERM, it
+//! lets a running proof finish within the grace period, or requeues it after the grace period.
+
+mod common;
 
 use std::{
     io::{BufRead, BufReader},
@@ -15,15 +18,10 @@ use bulwark_service::{
     server::load_or_create,
 };
 
-const LIMIT: Duration = Duration::from_secs(120);
+use common::LIMIT;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("bulwark-service-restart")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
+    common::scratch("bulwark-service-restart", name)
 }
 
 /// A running `bulwark serve` and the address it reported.
@@ -34,9 +32,14 @@ struct Server {
 
 impl Server {
     fn start(data: &Path, keys: &Path, workers: usize) -> Self {
+        Self::start_with(data, keys, workers, &["--depth", "4", "--batch-size", "2"])
+    }
+
+    fn start_with(data: &Path, keys: &Path, workers: usize, extra: &[&str]) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_bulwark"))
             .args(["--quiet", "serve", "--listen", "127.0.0.1:0"])
-            .args(["--depth", "4", "--batch-size", "2", "--lease-secs", "1"])
+            .args(["--lease-secs", "1"])
+            .args(extra)
             .arg("--workers")
             .arg(workers.to_string())
             .arg("--data-dir")
@@ -72,6 +75,24 @@ impl Server {
     fn kill(mut self) {
         self.child.kill().expect("SIGKILL");
         self.child.wait().expect("reap");
+    }
+
+    /// Sends SIGTERM and waits for the process to exit; returns how long that took.
+    fn terminate(mut self) -> Duration {
+        let start = std::time::Instant::now();
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM failed");
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                assert!(status.success(), "bulwark serve exited with {status}");
+                return start.elapsed();
+            }
+            assert!(start.elapsed() < LIMIT, "bulwark serve did not exit");
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 }
 
@@ -112,4 +133,61 @@ async fn accepted_job_survives_kill_9_and_completes_after_restart() {
     assert_eq!(job.state(), pb::JobState::Succeeded, "{job:?}");
     assert!(!job.proof.is_empty());
     server.kill();
+}
+
+/// The default rollup shape (several seconds per proof on two cores), keys kept across runs.
+const BIG: [&str; 4] = ["--depth", "24", "--batch-size", "4"];
+
+/// Starts a big proof on a one-worker server with `grace`, sends SIGTERM once it is proving,
+/// and returns the job as a fresh API-only server on the same data dir sees it, and how long
+/// the process took to exit.
+async fn sigterm_during_a_proof(name: &str, grace: &str) -> (pb::Job, Duration) {
+    let (data, keys) = (scratch(name), common::big_keys());
+    let mut args = BIG.to_vec();
+    args.extend(["--shutdown-grace-secs", grace]);
+    let server = Server::start_with(&data, &keys, 1, &args);
+    let mut client = Client::connect(server.addr.clone()).await.expect("connect");
+    let params = common::big_params();
+    let s = sample::demo(&params, 3, 9).expect("sample");
+    let id = client
+        .submit_rollup(
+            serde_json::to_string(&s.state).expect("json"),
+            serde_json::to_string(&s.batch).expect("json"),
+            SubmitOptions::default(),
+        )
+        .await
+        .expect("submit")
+        .job_id;
+    let mut watch = client.watch(&id).await.expect("watch");
+    while let Some(job) = watch.message().await.expect("watch") {
+        if job.stage() == pb::Stage::Prove {
+            break;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let exited = server.terminate();
+
+    let server = Server::start_with(&data, &keys, 0, &BIG);
+    let mut client = Client::connect(server.addr.clone()).await.expect("connect");
+    let job = client.get(&id).await.expect("the job is still there");
+    server.kill();
+    (job, exited)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_a_running_proof_finish_within_the_grace_period() {
+    let (job, exited) = sigterm_during_a_proof("sigterm-drain", "120").await;
+    assert_eq!(job.state(), pb::JobState::Succeeded, "{job:?}");
+    assert!(!job.proof.is_empty());
+    eprintln!("drained in {exited:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_requeues_a_proof_that_outlasts_the_grace_period() {
+    let (job, exited) = sigterm_during_a_proof("sigterm-requeue", "0.2").await;
+    assert_eq!(job.state(), pb::JobState::Queued, "{job:?}");
+    assert_eq!(job.attempts, 0, "a released job does not count the attempt");
+    // Grace, then the cancelled proof stops within a second.
+    assert!(exited < Duration::from_secs(5), "exited after {exited:?}");
+    eprintln!("stopped and requeued in {exited:?}");
 }

@@ -1,90 +1,224 @@
 //! `bulwark serve`: runs the gRPC prover service until SIGTERM or ctrl-c.
+//!
+//! Settings come from a TOML file (`--config`, see `service/serve.example.toml`), the
+//! `BULWARK_*` environment variables and the flags; a flag overrides its environment variable,
+//! which overrides the file, which overrides the built-in default.
+
+mod config;
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
 use anyhow::{Context, Result};
 use bulwark_circuits::rollup::RollupParams;
-use bulwark_service::server::{ServeConfig, serve};
+use bulwark_service::server::{ApiKey, Limits, ServeConfig, TlsFiles, serve};
 use clap::Args;
 
-/// `bulwark serve` (every flag can also come from its `BULWARK_*` environment variable).
+use config::FileConfig;
+
+/// `bulwark serve` (every flag can also come from its `BULWARK_*` environment variable, and
+/// from the config file under the flag's name with `_` for `-`).
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "BULWARK_LISTEN", default_value = "127.0.0.1:50051")]
-    pub listen: SocketAddr,
-    /// Directory of the job database (SQLite, WAL).
-    #[arg(
-        long,
-        env = "BULWARK_DATA_DIR",
-        default_value = "bulwark-data",
-        value_name = "DIR"
-    )]
-    pub data_dir: PathBuf,
-    /// Directory of the proving keys; default: DATA_DIR/keys.
+    /// TOML config file (lowest precedence: environment variables and flags override it).
+    #[arg(long, env = "BULWARK_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on [default: 127.0.0.1:50051].
+    #[arg(long, env = "BULWARK_LISTEN")]
+    pub listen: Option<SocketAddr>,
+    /// Directory of the job database (SQLite, WAL) [default: bulwark-data].
+    #[arg(long, env = "BULWARK_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Directory of the proving keys [default: DATA_DIR/keys].
     #[arg(long, env = "BULWARK_KEYS_DIR", value_name = "DIR")]
     pub keys_dir: Option<PathBuf>,
     /// Local workers (jobs proved at once; they share the proving thread pool). 0: serve the
-    /// API only, for worker processes sharing the data dir.
-    #[arg(long, env = "BULWARK_WORKERS", default_value_t = 1)]
-    pub workers: usize,
-    /// Account-tree depth D of the rollup key.
-    #[arg(long, env = "BULWARK_DEPTH", default_value_t = 24, value_name = "D")]
-    pub depth: usize,
-    /// Operations per batch B of the rollup key.
-    #[arg(
-        long,
-        env = "BULWARK_BATCH_SIZE",
-        default_value_t = 4,
-        value_name = "B"
-    )]
-    pub batch_size: usize,
-    /// Seconds a worker's claim lasts without a heartbeat.
-    #[arg(long, env = "BULWARK_LEASE_SECS", default_value_t = 30.0)]
-    pub lease_secs: f64,
-    /// Claims per job before an expiring lease fails it.
-    #[arg(long, env = "BULWARK_MAX_ATTEMPTS", default_value_t = 3)]
-    pub max_attempts: u32,
-    /// Seed of the INSECURE dev setup run when no proving key exists; default: random.
+    /// API only, for worker processes sharing the store [default: 1].
+    #[arg(long, env = "BULWARK_WORKERS")]
+    pub workers: Option<usize>,
+    /// Account-tree depth D of the rollup key [default: 24].
+    #[arg(long, env = "BULWARK_DEPTH", value_name = "D")]
+    pub depth: Option<usize>,
+    /// Operations per batch B of the rollup key [default: 4].
+    #[arg(long, env = "BULWARK_BATCH_SIZE", value_name = "B")]
+    pub batch_size: Option<usize>,
+    /// Seconds a worker's claim lasts without a heartbeat [default: 30].
+    #[arg(long, env = "BULWARK_LEASE_SECS")]
+    pub lease_secs: Option<f64>,
+    /// Claims per job before an expiring lease fails it [default: 3].
+    #[arg(long, env = "BULWARK_MAX_ATTEMPTS")]
+    pub max_attempts: Option<u32>,
+    /// Seed of the INSECURE dev setup run when no proving key exists [default: random].
     #[arg(long, env = "BULWARK_DEV_SETUP_SEED")]
     pub dev_setup_seed: Option<u64>,
-    /// Seconds shutdown waits for running jobs before requeueing them.
-    #[arg(long, env = "BULWARK_SHUTDOWN_GRACE_SECS", default_value_t = 30.0)]
-    pub shutdown_grace_secs: f64,
-    /// Largest gRPC message in MiB.
-    #[arg(long, env = "BULWARK_MAX_MESSAGE_MIB", default_value_t = 64)]
-    pub max_message_mib: usize,
+    /// Seconds SIGTERM lets running jobs finish before stopping and requeueing them
+    /// [default: 30].
+    #[arg(long, env = "BULWARK_SHUTDOWN_GRACE_SECS")]
+    pub shutdown_grace_secs: Option<f64>,
+    /// Largest gRPC message in MiB [default: 64].
+    #[arg(long, env = "BULWARK_MAX_MESSAGE_MIB")]
+    pub max_message_mib: Option<usize>,
+    /// API keys as TENANT:SHA256HEX (the hex SHA-256 of the key; `printf %s KEY | sha256sum`),
+    /// comma-separated or repeated. Without any, authentication is off, which is allowed only
+    /// on a loopback address unless --allow-unauthenticated.
+    #[arg(
+        long = "api-key-sha256",
+        env = "BULWARK_API_KEYS",
+        value_delimiter = ','
+    )]
+    pub api_keys: Vec<String>,
+    /// Serve without API keys on a non-loopback address.
+    #[arg(long, env = "BULWARK_ALLOW_UNAUTHENTICATED")]
+    pub allow_unauthenticated: Option<bool>,
+    /// PEM certificate chain of the server (enables TLS; needs --tls-key).
+    #[arg(long, env = "BULWARK_TLS_CERT", value_name = "FILE")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key of the server.
+    #[arg(long, env = "BULWARK_TLS_KEY", value_name = "FILE")]
+    pub tls_key: Option<PathBuf>,
+    /// PEM CA certificate; with it, clients must present a certificate it signed (mTLS).
+    #[arg(long, env = "BULWARK_TLS_CLIENT_CA", value_name = "FILE")]
+    pub tls_client_ca: Option<PathBuf>,
+    /// Most queued jobs (all tenants) before SubmitJob answers RESOURCE_EXHAUSTED
+    /// [default: 100000; 0: unlimited].
+    #[arg(long, env = "BULWARK_MAX_QUEUED")]
+    pub max_queued: Option<u64>,
+    /// Most queued plus running jobs per tenant [default: 10000; 0: unlimited].
+    #[arg(long, env = "BULWARK_MAX_ACTIVE_PER_TENANT")]
+    pub max_active_per_tenant: Option<u64>,
+    /// Address of the Prometheus metrics endpoint (`GET /metrics`) [default: none].
+    #[arg(long, env = "BULWARK_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+    /// Seconds finished jobs are kept before the retention sweep deletes them
+    /// [default: 604800, a week; 0: forever].
+    #[arg(long, env = "BULWARK_RETENTION_SECS")]
+    pub retention_secs: Option<f64>,
 }
 
 fn seconds(flag: &str, secs: f64) -> Result<Duration> {
-    Duration::try_from_secs_f64(secs).with_context(|| format!("--{flag} {secs}"))
+    Duration::try_from_secs_f64(secs).with_context(|| format!("{flag} = {secs}"))
+}
+
+/// `0` means "no limit".
+fn limit(n: u64) -> Option<u64> {
+    (n > 0).then_some(n)
+}
+
+impl ServeArgs {
+    /// Merges the flags and environment over the config file over the defaults: the
+    /// service's settings and the address to listen on.
+    fn resolve(self) -> Result<(ServeConfig, SocketAddr)> {
+        let file = match &self.config {
+            Some(path) => FileConfig::read(path)?,
+            None => FileConfig::default(),
+        };
+        let depth = self.depth.or(file.depth).unwrap_or(24);
+        let batch_size = self.batch_size.or(file.batch_size).unwrap_or(4);
+        let params = RollupParams::new(depth, batch_size)
+            .with_context(|| format!("depth {depth}, batch size {batch_size}"))?;
+        let lease = seconds(
+            "lease_secs",
+            self.lease_secs.or(file.lease_secs).unwrap_or(30.0),
+        )?;
+        anyhow::ensure!(
+            lease >= Duration::from_millis(300),
+            "lease_secs must be at least 0.3"
+        );
+        let data_dir = self
+            .data_dir
+            .or(file.data_dir)
+            .unwrap_or_else(|| PathBuf::from("bulwark-data"));
+        let api_keys: Result<Vec<ApiKey>, _> = if self.api_keys.is_empty() {
+            file.api_keys
+                .iter()
+                .map(|k| ApiKey::from_hex(&k.tenant, &k.sha256))
+                .collect()
+        } else {
+            self.api_keys
+                .iter()
+                .map(|entry| ApiKey::parse_entry(entry))
+                .collect()
+        };
+        let api_keys = api_keys.context("api keys")?;
+        let file_tls = file.tls.unwrap_or_default();
+        let tls = match (
+            self.tls_cert.or(file_tls.cert),
+            self.tls_key.or(file_tls.key),
+        ) {
+            (Some(cert), Some(key)) => Some(TlsFiles {
+                cert,
+                key,
+                client_ca: self.tls_client_ca.or(file_tls.client_ca),
+            }),
+            (None, None) => {
+                anyhow::ensure!(
+                    self.tls_client_ca.is_none() && file_tls.client_ca.is_none(),
+                    "a TLS client CA needs the server's TLS certificate and key"
+                );
+                None
+            }
+            _ => anyhow::bail!("TLS needs both the certificate and the key"),
+        };
+        let retention = self
+            .retention_secs
+            .or(file.retention_secs)
+            .unwrap_or(7.0 * 24.0 * 3600.0);
+        let listen = self
+            .listen
+            .or(file.listen)
+            .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 50051)));
+        let config = ServeConfig {
+            keys_dir: self
+                .keys_dir
+                .or(file.keys_dir)
+                .unwrap_or_else(|| data_dir.join("keys")),
+            data_dir,
+            params,
+            workers: self.workers.or(file.workers).unwrap_or(1),
+            lease,
+            max_attempts: self.max_attempts.or(file.max_attempts).unwrap_or(3).max(1),
+            dev_setup_seed: self.dev_setup_seed.or(file.dev_setup_seed),
+            shutdown_grace: seconds(
+                "shutdown_grace_secs",
+                self.shutdown_grace_secs
+                    .or(file.shutdown_grace_secs)
+                    .unwrap_or(30.0),
+            )?,
+            max_message_bytes: self
+                .max_message_mib
+                .or(file.max_message_mib)
+                .unwrap_or(64)
+                .saturating_mul(1 << 20),
+            api_keys,
+            allow_unauthenticated: self
+                .allow_unauthenticated
+                .or(file.allow_unauthenticated)
+                .unwrap_or(false),
+            tls,
+            limits: Limits {
+                max_queued: limit(self.max_queued.or(file.max_queued).unwrap_or(100_000)),
+                max_active_per_tenant: limit(
+                    self.max_active_per_tenant
+                        .or(file.max_active_per_tenant)
+                        .unwrap_or(10_000),
+                ),
+            },
+            metrics_listen: self.metrics_listen.or(file.metrics_listen),
+            retention: (retention > 0.0)
+                .then(|| seconds("retention_secs", retention))
+                .transpose()?,
+        };
+        Ok((config, listen))
+    }
 }
 
 /// Runs the service on a multi-threaded runtime.
 pub fn run(args: ServeArgs) -> Result<()> {
-    let params = RollupParams::new(args.depth, args.batch_size)
-        .with_context(|| format!("--depth {} --batch-size {}", args.depth, args.batch_size))?;
-    let lease = seconds("lease-secs", args.lease_secs)?;
-    anyhow::ensure!(
-        lease >= Duration::from_millis(300),
-        "--lease-secs must be at least 0.3"
-    );
-    let config = ServeConfig {
-        keys_dir: args.keys_dir.unwrap_or_else(|| args.data_dir.join("keys")),
-        data_dir: args.data_dir,
-        params,
-        workers: args.workers,
-        lease,
-        max_attempts: args.max_attempts.max(1),
-        dev_setup_seed: args.dev_setup_seed,
-        shutdown_grace: seconds("shutdown-grace-secs", args.shutdown_grace_secs)?,
-        max_message_bytes: args.max_message_mib.saturating_mul(1 << 20),
-    };
+    let (config, listen) = args.resolve()?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
-        let listener = tokio::net::TcpListener::bind(args.listen)
+        let listener = tokio::net::TcpListener::bind(listen)
             .await
-            .with_context(|| format!("listening on {}", args.listen))?;
+            .with_context(|| format!("listening on {listen}"))?;
         serve(listener, config, shutdown_signal())
             .await
             .context("prover service failed")

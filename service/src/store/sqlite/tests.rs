@@ -342,3 +342,55 @@ async fn file_store_survives_reopening() {
         .expect("job survived");
     assert_eq!(job.state, JobState::Queued);
 }
+
+#[tokio::test]
+async fn counts_are_per_tenant_and_purge_deletes_only_old_finished_jobs() {
+    let store = store().await;
+    let done = submit(&store, 0, 1).await;
+    let running = submit(&store, 0, 2).await;
+    let queued = submit(&store, 0, 3).await;
+    store
+        .submit(new_job("u", None, 0), 4)
+        .await
+        .expect("submit");
+    assert_eq!(
+        claim(&store, "w", 10).await.map(|j| j.id),
+        Some(done.clone())
+    );
+    let output = ProofOutput {
+        proof: vec![1],
+        public_inputs: vec![],
+        timings: vec![],
+    };
+    assert!(
+        store
+            .complete(&done, "w", &output, 20)
+            .await
+            .expect("complete")
+    );
+    assert_eq!(
+        claim(&store, "w", 30).await.map(|j| j.id),
+        Some(running.clone())
+    );
+
+    let all = store.counts(None).await.expect("counts");
+    assert_eq!((all.queued, all.running), (2, 1));
+    let t = store.counts(Some("t")).await.expect("counts");
+    assert_eq!((t.queued, t.running), (1, 1));
+    let nobody = store.counts(Some("nobody")).await.expect("counts");
+    assert_eq!((nobody.queued, nobody.running), (0, 0));
+
+    assert_eq!(
+        store.purge_finished(20).await.expect("purge"),
+        0,
+        "finished at 20"
+    );
+    assert_eq!(store.purge_finished(21).await.expect("purge"), 1);
+    assert!(store.get("t", &done).await.expect("get").is_none());
+    for id in [running, queued] {
+        assert!(
+            store.get("t", &id).await.expect("get").is_some(),
+            "unfinished kept"
+        );
+    }
+}
