@@ -20,6 +20,7 @@ pub use ark_bn254::Fr;
 
 pub mod babyjubjub;
 pub mod eddsa;
+pub mod halo2;
 pub mod merkle;
 pub mod poseidon;
 pub mod range;
