@@ -15,7 +15,9 @@
 //!   buckets, rayon);
 //! - versioned binary files (`write_to`/`read_from` on the key and proof types) and
 //!   snarkjs-compatible JSON ([`write_snarkjs_files`]);
-//! - [`solidity`] — Groth16 verifier contracts and the rollup example contract.
+//! - [`solidity`] — Groth16 verifier contracts and the rollup example contract;
+//! - [`plonk`] — the PLONK/KZG backend (halo2, SHPLONK): dev KZG parameters, keygen, prove,
+//!   verify, versioned files.
 //!
 //! # Example
 //!
@@ -49,10 +51,10 @@
 //! |--------|------|----------------------------------------------------------------|
 //! | 0      | 4    | magic `b"BWK\0"` ([`MAGIC`])                                    |
 //! | 4      | 2    | format version, `u16` ([`FORMAT_VERSION`] = 1)                  |
-//! | 6      | 1    | proof system ([`ProofSystem`]): 1 = Groth16                    |
-//! | 7      | 1    | artifact kind ([`ArtifactKind`]): 1 = pk, 2 = vk, 3 = proof     |
+//! | 6      | 1    | proof system ([`ProofSystem`]): 1 = Groth16, 2 = PLONK         |
+//! | 7      | 1    | artifact kind ([`ArtifactKind`]): 1 = pk, 2 = vk, 3 = proof, 4 = KZG params |
 //! | 8      | 1    | curve ([`CurveId`]): 1 = BN254                                  |
-//! | 9      | rest | `ark_groth16::{ProvingKey, VerifyingKey, Proof}<Bn254>`, arkworks canonical compressed serialization |
+//! | 9      | rest | Groth16: `ark_groth16::{ProvingKey, VerifyingKey, Proof}<Bn254>`, arkworks canonical compressed serialization; PLONK: see [`plonk`] |
 //!
 //! Reading checks magic, version, proof system, kind and curve in that order, then the body,
 //! then that nothing follows it; each failure is its own [`FormatError`] variant.
@@ -71,6 +73,7 @@ mod groth16;
 mod keys;
 pub mod msm;
 mod pk_decode;
+pub mod plonk;
 mod prove;
 mod setup;
 mod snarkjs;
