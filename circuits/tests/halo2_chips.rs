@@ -468,7 +468,7 @@ fn merkle_path_matches_native_and_rejects_mutations() -> TestResult {
     let index = 12u64;
     let path = tree.path(index)?;
     let leaf = to_halo2(&Fr::from(104u64));
-    let root = to_halo2(&tree.root());
+    let root = to_halo2(tree.root());
     let bits: Vec<Fp> = path
         .index_bits()
         .iter()
@@ -521,7 +521,7 @@ fn quad_path_matches_native_for_even_and_odd_depths() -> TestResult {
         let index = 13u64;
         let path = tree.path(index)?;
         let leaf = to_halo2(&Fr::from(56u64));
-        let root = to_halo2(&tree.root());
+        let root = to_halo2(tree.root());
         let bits: Vec<Fp> = path
             .index_bits()
             .iter()

@@ -252,3 +252,45 @@ fn public_inputs_are_the_r1cs_ones() -> TestResult {
     );
     Ok(())
 }
+
+/// `cargo test -p bulwark-circuits --test halo2_solvency rows -- --nocapture` prints the halo2
+/// rows (and `k`) of each solvency circuit next to its R1CS constraint count.
+#[test]
+fn rows_next_to_r1cs_constraints() -> TestResult {
+    use bulwark_circuits::halo2::rows_needed;
+    let constraints = |circuit: &dyn Fn(ark_relations::gr1cs::ConstraintSystemRef<Fr>) -> bool| {
+        let cs = ConstraintSystem::<Fr>::new_ref();
+        assert!(circuit(cs.clone()), "synthesis");
+        cs.num_constraints()
+    };
+    for p in [
+        common::params()?,
+        SolvencyParams::new(2, 4, 1)?,
+        SolvencyParams::new(2, 2, 8)?,
+    ] {
+        let book = committed_with(p)?;
+        let batch = book.batch_circuit(0)?;
+        let inclusion = book.inclusion_circuit("alice")?;
+        let halo2_batch = SolvencyBatchCircuit(batch.clone());
+        let halo2_inclusion = SolvencyInclusionCircuit(inclusion.clone());
+        let rows = [rows_needed(&halo2_batch)?, rows_needed(&halo2_inclusion)?];
+        let ks = [fitting_k(&halo2_batch)?, fitting_k(&halo2_inclusion)?];
+        let r1cs = [
+            constraints(&|cs| batch.clone().generate_constraints(cs).is_ok()),
+            constraints(&|cs| inclusion.clone().generate_constraints(cs).is_ok()),
+        ];
+        for (i, name) in ["batch", "inclusion"].into_iter().enumerate() {
+            assert!(rows[i] < 1 << ks[i], "{name}: rows fit 2^k");
+            eprintln!(
+                "K = {}, b = {}, t = {}: {name:9} halo2 {:6} rows (k = {:2}), R1CS {:7} constraints",
+                p.assets(),
+                p.batch_bits(),
+                p.top_bits(),
+                rows[i],
+                ks[i],
+                r1cs[i]
+            );
+        }
+    }
+    Ok(())
+}

@@ -19,6 +19,8 @@ use bulwark_prover::{FormatError, Fr, ProverError, dev_setup_insecure, prove, ve
 use rand_chacha::{ChaCha20Rng, rand_core::SeedableRng};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
+/// A named change to an inclusion witness or claim.
+type Mutation = (&'static str, fn(&mut InclusionCircuit));
 
 /// Three users, two assets; every balance and reserve in range.
 const CSV: &str = "user_id,USDC,ETH\nana,40,2\nben,0,9\ncid,7,7\n";
@@ -112,7 +114,7 @@ fn mutated_witnesses_are_refused_by_both_provers() -> TestResult {
     let kzg = sized_params(&all, &SolvencyInclusionCircuit(honest.clone()))?;
     let pk = plonk_keygen(&kzg, &SolvencyInclusionCircuit(honest.clone()))?;
     let groth_pk = dev_setup_insecure(InclusionCircuit::blank(params), 2)?;
-    let mutations: [(&str, fn(&mut InclusionCircuit)); 3] = [
+    let mutations: [Mutation; 3] = [
         ("a balance", |c| c.claim.balances[1] += 1),
         ("the blinding", |c| c.witness.book_blinding += Fr::ONE),
         ("the commitment", |c| c.claim.book_commitment += Fr::ONE),
