@@ -14,6 +14,9 @@
 //! | [`range`] | n-bit range checks | [`range::enforce`] |
 //! | [`rollup`] | accounts, batches, `check`, witness builder, L1 commitment | [`rollup::RollupCircuit`] |
 //! | [`solvency`] | book, reserves, commitments | [`solvency::BatchCircuit`], [`solvency::TopCircuit`], [`solvency::InclusionCircuit`] |
+//!
+//! [`halo2`] holds the PLONKish (halo2, KZG) chips for the same primitives and the solvency
+//! batch and inclusion circuits over the same witnesses.
 
 /// The BN254 scalar field: every circuit value lives here.
 pub use ark_bn254::Fr;

@@ -12,6 +12,7 @@ use bulwark_circuits::halo2::{
 };
 use bulwark_circuits::merkle::{MerkleTree, QuadTree};
 use bulwark_circuits::poseidon;
+use bulwark_circuits::range::RangeBits;
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
@@ -41,6 +42,9 @@ enum Case {
         inputs: [Fp; 6],
         children: Option<[Fp; 4]>,
     },
+    /// The arithmetic gate's operations on `a, b`: exposes `a + b` and `a ? 0 : b`, then
+    /// enforces `a` boolean and `a · b = 0`.
+    Arith { a: Fp, b: Fp },
     /// A binary Merkle root; exposes the leaf and the root.
     Merkle {
         leaf: Fp,
@@ -132,6 +136,14 @@ impl Circuit<Fp> for TestCircuit {
                     None => g.quad_place(l, &v[0], &v[1], &v[2], &siblings)?,
                 };
                 out.to_vec()
+            }
+            Case::Arith { a, b } => {
+                let v = g.witness(l, &known(&[*a, *b]))?;
+                let sum = g.add(l, &v[0], &v[1])?;
+                let zeroed = g.zero_if(l, &v[0], &v[1])?;
+                g.assert_boolean(l, &v[0])?;
+                g.assert_product_zero(l, &v[0], &v[1])?;
+                vec![sum, zeroed]
             }
             Case::Merkle {
                 leaf,
@@ -232,7 +244,7 @@ fn poseidon_trace_matches_native_for_every_width() -> TestResult {
         let inputs = random_inputs(n);
         let mut state = vec![Fp::from(0u64)];
         state.extend(inputs.iter().map(to_halo2));
-        let trace = poseidon_trace(state);
+        let trace = poseidon_trace(state)?;
         let out = trace.last().ok_or("empty trace")?[0];
         assert_eq!(from_halo2(&out), poseidon::hash(&inputs)?, "{n} inputs");
     }
@@ -273,7 +285,7 @@ fn poseidon_chip_matches_native_and_circomlib() -> TestResult {
 #[test]
 fn poseidon_chip_rejects_each_tampered_trace() -> TestResult {
     let inputs = vec![fp(3), fp(4)];
-    let honest = poseidon_trace(vec![fp(0), fp(3), fp(4)]);
+    let honest = poseidon_trace(vec![fp(0), fp(3), fp(4)])?;
     let out = honest.last().ok_or("empty trace")?[0];
     let tamper = |row: usize, lane: usize| {
         let mut trace = honest.clone();
@@ -302,6 +314,9 @@ fn poseidon_chip_rejects_each_tampered_trace() -> TestResult {
             what,
         );
     }
+    // Widths without a circomlib instance are typed errors, natively and in the circuit.
+    assert!(poseidon_trace(vec![fp(0)]).is_err());
+    assert!(poseidon_trace(vec![fp(0); 18]).is_err());
     // A width the circuit did not configure is refused at synthesis.
     let case = Case::Poseidon {
         inputs: vec![fp(1)],
@@ -344,7 +359,7 @@ fn range_check_accepts_exactly_the_values_below_the_bound() {
 }
 
 #[test]
-fn range_check_rejects_each_tampered_row() {
+fn range_check_rejects_each_tampered_row() -> TestResult {
     // 2^12 with 12 bits: limbs [16, 0] sum to x, but the top limb exceeds 4 bits.
     assert_rejected(
         range(Fp::from(1u64 << 12), 12),
@@ -358,7 +373,10 @@ fn range_check_rejects_each_tampered_row() {
         bits: 16,
         trace: Some(trace),
     };
-    assert_eq!(range_trace(x, 16), vec![(fp(1), fp(1)), (fp(0), fp(256))]);
+    assert_eq!(
+        range_trace(x, RangeBits::new(16)?),
+        vec![(fp(1), fp(1)), (fp(0), fp(256))]
+    );
     assert_rejected(
         mock(case(vec![(fp(0), fp(0)), (fp(256), fp(256))]), &[3], &[]),
         "range limb",
@@ -383,6 +401,7 @@ fn range_check_rejects_each_tampered_row() {
     );
     assert_rejected(range(fp(1), 0), "synthesis", "zero bits");
     assert_rejected(range(fp(1), 253), "synthesis", "253 bits");
+    Ok(())
 }
 
 // ------------------------------------------------------------ swap and quad placement
@@ -456,6 +475,34 @@ fn quad_placement_puts_the_node_in_its_slot() {
         };
         assert_rejected(mock(case, &[3], &honest), "quad placement", "bits");
     }
+}
+
+// ------------------------------------------------------------ arithmetic
+
+#[test]
+fn arithmetic_operations_and_their_rejections() {
+    let arith =
+        |a: u64, b: u64, public: [Fp; 2]| mock(Case::Arith { a: fp(a), b: fp(b) }, &[3], &public);
+    // a = 1 (an empty flag) and b = 0: sum 1, zeroed 0; a = 0, b = 9: sum 9, b kept.
+    assert_eq!(arith(1, 0, [fp(1), fp(0)]), Ok(()));
+    assert_eq!(arith(0, 9, [fp(9), fp(9)]), Ok(()));
+    assert_rejected(
+        arith(0, 9, [fp(10), fp(9)]),
+        "Equality constraint",
+        "wrong sum",
+    );
+    assert_rejected(
+        arith(0, 9, [fp(9), fp(0)]),
+        "Equality constraint",
+        "wrong select",
+    );
+    // A flag of 2 breaks booleanity; a set flag with a nonzero value breaks `a · b = 0`.
+    assert_rejected(arith(2, 0, [fp(2), fp(0)]), "arithmetic", "flag 2");
+    assert_rejected(
+        arith(1, 9, [fp(10), fp(0)]),
+        "arithmetic",
+        "flag with value",
+    );
 }
 
 // ------------------------------------------------------------ Merkle paths

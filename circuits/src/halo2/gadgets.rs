@@ -43,10 +43,15 @@ pub struct Gadgets {
 }
 
 impl Gadgets {
-    /// Configures every chip with Poseidon gates for the state widths `widths` (each in
-    /// `2..=17`; duplicates are ignored).
+    /// Configures every chip with Poseidon gates for the state widths `widths`. Duplicates
+    /// and widths outside `2..=17` (no circomlib Poseidon has them) are ignored; hashing at a
+    /// width that was not configured is an [`Error::Synthesis`].
     pub fn configure(meta: &mut ConstraintSystem<Fp>, widths: &[usize]) -> Self {
-        let mut widths = widths.to_vec();
+        let mut widths: Vec<usize> = widths
+            .iter()
+            .copied()
+            .filter(|t| (2..=17).contains(t))
+            .collect();
         widths.sort_unstable();
         widths.dedup();
         // A width-`t` Poseidon state spans `2t` columns (the state and its S-box squares).

@@ -20,6 +20,10 @@
 //! | 4-ary placement | 2 | a node's slot among three siblings from two boolean index bits |
 //! | arithmetic | 1 | `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` with fixed coefficients |
 //!
+//! halo2-axiom's `SimpleFloorPlanner` places every region at row 0, so [`Gadgets`] lays its
+//! regions out itself, one after another ([`Gadgets::load`] starts a synthesis at row 0);
+//! [`rows_needed`] and [`fitting_k`] measure a circuit without proving it.
+//!
 //! On these: [`Gadgets::poseidon`], [`Gadgets::chain`] (the sum tree's `chain`),
 //! [`Gadgets::merkle_root`], [`Gadgets::quad_root`], [`Gadgets::sum_root`], and the solvency
 //! circuits [`SolvencyBatchCircuit`] and [`SolvencyInclusionCircuit`].

@@ -23,6 +23,7 @@ use halo2_proofs::poly::Rotation;
 
 use super::gadgets::{Gadgets, Var, assign};
 use super::{Fp, to_halo2};
+use crate::poseidon::PoseidonError;
 use crate::poseidon::params::{FULL_ROUNDS, params};
 use crate::sum_tree::chain_with;
 
@@ -133,8 +134,17 @@ impl PoseidonConfig {
 /// The states of one permutation, row by row: `8 + R_P + 1` states of `t` lanes.
 pub type PoseidonTrace = Vec<Vec<Fp>>;
 
-/// The honest trace of circomlib's permutation from `state` (`t = state.len()` in `2..=17`).
-pub fn poseidon_trace(state: Vec<Fp>) -> PoseidonTrace {
+/// The honest trace of circomlib's permutation from `state`; errors unless `state.len()` is
+/// in `2..=17` (1..=16 inputs and the capacity lane).
+pub fn poseidon_trace(state: Vec<Fp>) -> Result<PoseidonTrace, PoseidonError> {
+    match state.len() {
+        2..=17 => Ok(trace(state)),
+        t => Err(PoseidonError::InputCount(t.saturating_sub(1))),
+    }
+}
+
+/// [`poseidon_trace`] for a width already checked to be in `2..=17`.
+fn trace(state: Vec<Fp>) -> PoseidonTrace {
     let t = state.len();
     let p = fp_params(t);
     let rounds = FULL_ROUNDS + p.partial_rounds;
@@ -183,7 +193,8 @@ impl Gadgets {
                 s
             })
         });
-        self.poseidon_with_trace(layouter, inputs, state.map(poseidon_trace))
+        self.poseidon_config(inputs.len() + 1)?;
+        self.poseidon_with_trace(layouter, inputs, state.map(trace))
     }
 
     /// [`Self::poseidon`] with the permutation's trace given: tests hand in tampered traces

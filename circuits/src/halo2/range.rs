@@ -15,7 +15,7 @@ use halo2_proofs::poly::Rotation;
 
 use super::gadgets::{Gadgets, Var, assign};
 use super::{Fp, LIMB_BITS};
-use crate::range::MAX_RANGE_BITS;
+use crate::range::{MAX_RANGE_BITS, RangeBits};
 
 const TABLE_SIZE: u64 = 1 << LIMB_BITS;
 
@@ -95,9 +95,9 @@ pub type RangeTrace = Vec<(Fp, Fp)>;
 
 /// The honest rows for `x < 2^bits`: the limbs of `x`'s low `8·⌈bits/8⌉` bits and their
 /// running sum. A value that does not fit leaves the last sum short of `x`.
-pub fn range_trace(x: Fp, bits: usize) -> RangeTrace {
+pub fn range_trace(x: Fp, bits: RangeBits) -> RangeTrace {
     let repr = x.to_repr();
-    let limbs = bits.div_ceil(LIMB_BITS);
+    let limbs = bits.get().div_ceil(LIMB_BITS);
     let mut acc = Fp::ZERO;
     (0..limbs)
         .map(|row| {
@@ -117,7 +117,8 @@ impl Gadgets {
         x: &Var,
         bits: usize,
     ) -> Result<(), Error> {
-        let trace = x.value.map(|v| range_trace(v, bits));
+        let valid = RangeBits::new(bits).map_err(|_| Error::Synthesis)?;
+        let trace = x.value.map(|v| range_trace(v, valid));
         self.range_check_with_trace(layouter, x, bits, trace)
     }
 
