@@ -84,12 +84,6 @@ impl Gadgets {
         }
     }
 
-    /// The rows used so far in this synthesis (after it: the circuit's row count, excluding
-    /// the lookup table and halo2's blinding rows).
-    pub fn rows_used(&self) -> usize {
-        self.next_row.get()
-    }
-
     /// Runs `assign` on a fresh region of `rows` rows, passing its first absolute row.
     pub(super) fn region<T>(
         &self,
@@ -132,31 +126,9 @@ impl Gadgets {
         )
     }
 
-    /// A cell fixed to the constant `c`.
-    pub fn constant(&self, layouter: &mut impl Layouter<Fp>, c: Fp) -> Result<Var, Error> {
-        self.region(layouter, "constant", 1, |region, base| {
-            let var = assign(region, self.advice[0], base, Value::known(c));
-            region.constrain_constant(var.cell, c)?;
-            Ok(var)
-        })
-    }
-
     /// Constrains `var` to equal public input `row`.
     pub fn expose(&self, layouter: &mut impl Layouter<Fp>, var: &Var, row: usize) {
         layouter.constrain_instance(var.cell, self.instance, row);
-    }
-
-    /// Constrains two values to be equal.
-    pub fn assert_equal(
-        &self,
-        layouter: &mut impl Layouter<Fp>,
-        a: &Var,
-        b: &Var,
-    ) -> Result<(), Error> {
-        self.region(layouter, "equal", 0, |region, _| {
-            region.constrain_equal(a.cell, b.cell);
-            Ok(())
-        })
     }
 }
 
