@@ -15,12 +15,16 @@
 //! | [`rollup`] | accounts, batches, `check`, witness builder, L1 commitment | [`rollup::RollupCircuit`] |
 //! | [`progress`] | progress reports from long native builds (sum trees) | |
 //! | [`solvency`] | book, reserves, commitments | [`solvency::BatchCircuit`], [`solvency::TopCircuit`], [`solvency::InclusionCircuit`] |
+//!
+//! [`halo2`] holds the PLONKish (halo2, KZG) chips for the same primitives and the solvency
+//! batch and inclusion circuits over the same witnesses.
 
 /// The BN254 scalar field: every circuit value lives here.
 pub use ark_bn254::Fr;
 
 pub mod babyjubjub;
 pub mod eddsa;
+pub mod halo2;
 pub mod merkle;
 pub mod poseidon;
 pub mod progress;

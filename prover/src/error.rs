@@ -65,6 +65,28 @@ pub enum ProverError {
     /// [`crate::prove_cancellable`] stopped because its token was cancelled.
     #[error("proving was cancelled")]
     Cancelled,
+    /// halo2 failed in a PLONK stage (key generation, proving, verification).
+    #[error("PLONK {stage} failed: {message}")]
+    Plonk {
+        /// `"keygen"`, `"prove"` or `"verify"`.
+        stage: &'static str,
+        /// halo2's error, in words.
+        message: String,
+    },
+    /// A PLONK circuit needs more rows than the KZG parameters provide.
+    #[error("the circuit needs 2^{needed} rows but the KZG parameters have 2^{available}")]
+    ParamsTooSmall {
+        /// The circuit's `k`.
+        needed: u32,
+        /// The parameters' `k`.
+        available: u32,
+    },
+    /// A KZG parameter size outside what BN254's FFT domain allows.
+    #[error("KZG parameters of size 2^{k} requested; 1 <= k <= 28")]
+    InvalidParamsSize {
+        /// The requested `k`.
+        k: u32,
+    },
     /// The proof is well formed but does not verify for these public inputs.
     #[error("proof rejected: the pairing check failed for these public inputs")]
     InvalidProof,
@@ -158,6 +180,14 @@ pub enum FormatError {
         kind: ArtifactKind,
         /// arkworks' description of the problem.
         source: SerializationError,
+    },
+    /// A halo2 body (KZG parameters, PLONK key or proof) could not be decoded.
+    #[error("invalid {kind:?} body: {source}")]
+    InvalidHalo2Body {
+        /// What was being read.
+        kind: ArtifactKind,
+        /// halo2's description of the problem.
+        source: std::io::Error,
     },
     /// Bytes follow the end of the artifact.
     #[error("trailing bytes after the {kind:?} body")]

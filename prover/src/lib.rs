@@ -21,6 +21,8 @@
 //! - trusted setup from a public ceremony: [`Ptau`] reads and checks snarkjs Powers of Tau
 //!   files, [`Phase2`] derives a circuit's Groth16 key from one and runs the circuit-specific
 //!   phase-2 ceremony (contributions, transcript verification).
+//! - [`plonk`] — the PLONK/KZG backend (halo2, SHPLONK): dev KZG parameters, keygen, prove,
+//!   verify, versioned files.
 //!
 //! # Example
 //!
@@ -54,10 +56,10 @@
 //! |--------|------|----------------------------------------------------------------|
 //! | 0      | 4    | magic `b"BWK\0"` ([`MAGIC`])                                    |
 //! | 4      | 2    | format version, `u16` ([`FORMAT_VERSION`] = 1)                  |
-//! | 6      | 1    | proof system ([`ProofSystem`]): 1 = Groth16                    |
-//! | 7      | 1    | artifact kind ([`ArtifactKind`]): 1 = pk, 2 = vk, 3 = proof     |
+//! | 6      | 1    | proof system ([`ProofSystem`]): 1 = Groth16, 2 = PLONK         |
+//! | 7      | 1    | artifact kind ([`ArtifactKind`]): 1 = pk, 2 = vk, 3 = proof, 4 = KZG params |
 //! | 8      | 1    | curve ([`CurveId`]): 1 = BN254                                  |
-//! | 9      | rest | `ark_groth16::{ProvingKey, VerifyingKey, Proof}<Bn254>`, arkworks canonical compressed serialization |
+//! | 9      | rest | Groth16: `ark_groth16::{ProvingKey, VerifyingKey, Proof}<Bn254>`, arkworks canonical compressed serialization; PLONK: see [`plonk`] |
 //!
 //! Reading checks magic, version, proof system, kind and curve in that order, then the body,
 //! then that nothing follows it; each failure is its own [`FormatError`] variant.
@@ -78,6 +80,7 @@ mod keys;
 pub mod msm;
 mod phase2;
 mod pk_decode;
+pub mod plonk;
 mod prove;
 mod ptau;
 mod setup;
