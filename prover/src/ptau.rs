@@ -193,7 +193,10 @@ impl<R: Read + Seek> Ptau<R> {
 
     /// Checks a QAP domain of `domain_size` points fits this file.
     pub fn check_domain(&self, domain_size: usize) -> Result<(), CircomError> {
-        let needed = domain_size.max(1).next_power_of_two().trailing_zeros();
+        let needed = domain_size
+            .max(1)
+            .checked_next_power_of_two()
+            .map_or(usize::BITS, |n| n.trailing_zeros());
         if needed > self.power {
             return Err(CircomError::PtauTooSmall {
                 needed,
