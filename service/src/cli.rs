@@ -40,6 +40,10 @@ pub enum Command {
     Serve(crate::commands::serve::ServeArgs),
     /// Talks to a running prover service: submit, get, watch, cancel, list.
     Client(crate::commands::client::ClientArgs),
+    /// The GPU MSM engine: adapter info and self-test, benchmark.
+    #[cfg(feature = "gpu")]
+    #[command(subcommand)]
+    Gpu(crate::commands::gpu::GpuCommand),
 }
 
 /// `bulwark rollup ...`.
@@ -117,6 +121,9 @@ pub struct ProveArgs {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Run the G1 MSMs on the GPU (falls back to the CPU, with a log line, without an adapter).
+    #[arg(long)]
+    pub gpu: bool,
 }
 
 /// `bulwark rollup verify`.

@@ -3,9 +3,11 @@
 //! - [`server::serve`] — the `bulwark.prover.v1.Prover` service with in-process workers,
 //!   health and reflection;
 //! - [`store`] — the durable job queue ([`store::JobStore`], [`store::SqliteStore`]);
-//! - [`client::Client`] — a typed client.
+//! - [`client::Client`] — a typed client;
+//! - [`engine`] — the MSM engine proofs run on (`--gpu`).
 
 pub mod client;
+pub mod engine;
 pub mod server;
 pub mod store;
 mod worker;

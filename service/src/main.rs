@@ -45,5 +45,7 @@ fn run(cli: cli::Cli, progress: &progress::Progress) -> anyhow::Result<()> {
         cli::Command::Bench(cmd) => commands::bench::run(cmd),
         cli::Command::Serve(args) => commands::serve::run(args),
         cli::Command::Client(args) => commands::client::run(args),
+        #[cfg(feature = "gpu")]
+        cli::Command::Gpu(cmd) => commands::gpu::run(cmd, progress),
     }
 }

@@ -8,7 +8,9 @@ use std::{
 };
 
 use bulwark_circuits::rollup::{self, Batch, RollupCircuit, State};
-use bulwark_prover::{ProofWithInputs, prove, snarkjs_public};
+use bulwark_prover::{ProofWithInputs, snarkjs_public};
+
+use crate::engine::prove;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tracing::Instrument;

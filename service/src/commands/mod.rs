@@ -2,6 +2,8 @@
 
 pub mod bench;
 pub mod client;
+#[cfg(feature = "gpu")]
+pub mod gpu;
 pub mod rollup;
 pub mod serve;
 pub mod solvency;

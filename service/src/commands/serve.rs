@@ -54,6 +54,9 @@ pub struct ServeArgs {
     /// Largest gRPC message in MiB.
     #[arg(long, env = "BULWARK_MAX_MESSAGE_MIB", default_value_t = 64)]
     pub max_message_mib: usize,
+    /// Local workers run the G1 MSMs on the GPU (CPU fallback, logged, without an adapter).
+    #[arg(long, env = "BULWARK_GPU")]
+    pub gpu: bool,
 }
 
 fn seconds(flag: &str, secs: f64) -> Result<Duration> {
@@ -62,6 +65,9 @@ fn seconds(flag: &str, secs: f64) -> Result<Duration> {
 
 /// Runs the service on a multi-threaded runtime.
 pub fn run(args: ServeArgs) -> Result<()> {
+    if args.gpu {
+        bulwark_service::engine::use_gpu()?;
+    }
     let params = RollupParams::new(args.depth, args.batch_size)
         .with_context(|| format!("--depth {} --batch-size {}", args.depth, args.batch_size))?;
     let lease = seconds("lease-secs", args.lease_secs)?;
