@@ -46,6 +46,10 @@ pub enum Command {
     /// Exports contracts: `export solidity` writes Groth16 verifiers and example contracts.
     #[command(subcommand)]
     Export(crate::commands::export::ExportCommand),
+    /// The GPU MSM engine: adapter info and self-test, benchmark.
+    #[cfg(feature = "gpu")]
+    #[command(subcommand)]
+    Gpu(crate::commands::gpu::GpuCommand),
 }
 
 /// `bulwark rollup ...`.
@@ -123,6 +127,9 @@ pub struct ProveArgs {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Run the G1 MSMs on the GPU (falls back to the CPU, with a log line, without an adapter).
+    #[arg(long)]
+    pub gpu: bool,
 }
 
 /// `bulwark rollup verify`.

@@ -4,9 +4,11 @@
 //!   health and reflection, API keys with tenants, optional TLS/mTLS, limits, Prometheus
 //!   metrics ([`server::Metrics`]), retention and a draining shutdown;
 //! - [`store`] — the durable job queue ([`store::JobStore`], [`store::SqliteStore`]);
-//! - [`client::Client`] — a typed client.
+//! - [`client::Client`] — a typed client;
+//! - [`engine`] — the MSM engine proofs run on (`--gpu`).
 
 pub mod client;
+pub mod engine;
 pub mod server;
 pub mod store;
 mod worker;

@@ -47,5 +47,7 @@ fn run(cli: cli::Cli, progress: &progress::Progress) -> anyhow::Result<()> {
         cli::Command::Serve(args) => commands::serve::run(args),
         cli::Command::Client(args) => commands::client::run(args),
         cli::Command::Export(cmd) => commands::export::run(cmd),
+        #[cfg(feature = "gpu")]
+        cli::Command::Gpu(cmd) => commands::gpu::run(cmd, progress),
     }
 }

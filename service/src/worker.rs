@@ -11,7 +11,9 @@ use std::{
 };
 
 use bulwark_circuits::rollup::{self, Batch, RollupCircuit, State};
-use bulwark_prover::{CancelToken, ProverError, prove_cancellable, snarkjs_public};
+use bulwark_prover::{CancelToken, ProverError, snarkjs_public};
+
+use crate::engine::prove_cancellable;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tracing::Instrument;
@@ -301,7 +303,9 @@ async fn prove_job(
             },
         )
         .await?;
-    ctx.metrics.msm(prove_timings.msm);
+    if let Some(prove_timings) = prove_timings {
+        ctx.metrics.msm(prove_timings.msm);
+    }
     let mut proof = Vec::new();
     proved
         .proof

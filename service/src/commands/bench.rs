@@ -33,6 +33,9 @@ pub struct MsmArgs {
     /// Timed rounds (every engine once per round); rows report the median.
     #[arg(long, default_value_t = 5)]
     pub repetitions: usize,
+    /// Also time the GPU engine on the G1 sizes (a second table, see `bulwark gpu bench`).
+    #[arg(long)]
+    pub gpu: bool,
 }
 
 /// `bulwark bench prove`.
@@ -92,6 +95,13 @@ pub fn run(cmd: BenchCommand, progress: &crate::progress::Progress) -> Result<()
                         .map_or_else(|| "n/a".into(), |x| format!("{x:.2}x")),
                     mib(r.peak_extra_bytes),
                 )?;
+            }
+            if args.gpu {
+                drop(out);
+                #[cfg(feature = "gpu")]
+                return super::gpu::msm_table(&args.sizes, args.repetitions);
+                #[cfg(not(feature = "gpu"))]
+                return Err(bulwark_service::engine::EngineError::NotBuilt.into());
             }
         }
         BenchCommand::Prove(args) => {

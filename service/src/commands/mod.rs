@@ -4,6 +4,8 @@ pub mod bench;
 pub mod bench_solvency;
 pub mod client;
 pub mod export;
+#[cfg(feature = "gpu")]
+pub mod gpu;
 pub mod rollup;
 pub mod serve;
 pub mod setup;

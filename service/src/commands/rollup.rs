@@ -4,7 +4,8 @@ use std::{io::Write, path::Path};
 
 use anyhow::{Context, Result, bail};
 use bulwark_circuits::rollup::{self, Batch, BatchWitness, RollupCircuit, RollupParams, State};
-use bulwark_prover::{ProofWithInputs, ProvingKey, dev_setup_insecure, prove, verify};
+use bulwark_prover::{ProofWithInputs, ProvingKey, dev_setup_insecure, verify};
+use bulwark_service::engine::prove;
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -209,6 +210,9 @@ pub fn prove_batch(
 }
 
 fn prove_cmd(args: &ProveArgs, progress: &Progress) -> Result<()> {
+    if args.gpu {
+        bulwark_service::engine::use_gpu()?;
+    }
     let params = read_key_params(args)?;
     let state: State = files::read_json(&args.state, "state")?;
     let batch: Batch = files::read_json(&args.batch, "batch")?;

@@ -92,6 +92,9 @@ pub struct ServeArgs {
     /// [default: 604800, a week; 0: forever].
     #[arg(long, env = "BULWARK_RETENTION_SECS")]
     pub retention_secs: Option<f64>,
+    /// Local workers run the G1 MSMs on the GPU (CPU fallback, logged, without an adapter).
+    #[arg(long, env = "BULWARK_GPU")]
+    pub gpu: bool,
 }
 
 fn seconds(flag: &str, secs: f64) -> Result<Duration> {
@@ -213,6 +216,9 @@ impl ServeArgs {
 
 /// Runs the service on a multi-threaded runtime.
 pub fn run(args: ServeArgs) -> Result<()> {
+    if args.gpu {
+        bulwark_service::engine::use_gpu()?;
+    }
     let (config, listen) = args.resolve()?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {

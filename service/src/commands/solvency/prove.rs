@@ -6,7 +6,7 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
-use bulwark_prover::prove;
+use bulwark_service::engine::prove;
 
 use super::{
     args::ProveArgs,
@@ -30,6 +30,9 @@ pub fn top_proof_path(dir: &Path) -> PathBuf {
 /// uses every thread; memory stays at one circuit) and the top, writing each proof as soon
 /// as it is made.
 pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
+    if args.gpu {
+        bulwark_service::engine::use_gpu()?;
+    }
     let params = keys::read_params(&args.keys)?;
     let mut stages = progress.stages(5);
     let book = book::rebuild(&args.book, &args.seed_file, params, &mut stages, progress)?;
