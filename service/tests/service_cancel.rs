@@ -95,7 +95,8 @@ fn cancel_overhead() {
     let pk = ProvingKey::read_from(std::io::BufReader::new(file), Validate::No).expect("key");
     let token = CancelToken::new();
     let plain = |c: RollupCircuit| prove(&pk, c, &mut rand::thread_rng()).map(drop);
-    let sliced = |c: RollupCircuit| prove_cancellable(&pk, c, &mut rand::thread_rng(), &token).map(drop);
+    let sliced =
+        |c: RollupCircuit| prove_cancellable(&pk, c, &mut rand::thread_rng(), &token).map(drop);
     // The first call of each prepares its queries.
     time_proof(1, plain);
     time_proof(1, sliced);
