@@ -57,6 +57,12 @@ impl ProvingKey {
         Chunked::new(DefaultMsmEngine::default(), CANCEL_CHUNK)
     }
 
+    /// Prepares the sliced queries of [`crate::prove_cancellable`] now instead of at its first
+    /// call, which could not be cancelled while it prepares them (a server does this at start).
+    pub fn prepare_cancellable(&self) {
+        self.chunked_queries();
+    }
+
     /// The queries prepared in slices for [`crate::prove_cancellable`], on first use.
     pub(crate) fn chunked_queries(&self) -> &PreparedQueries<Chunked<DefaultMsmEngine>> {
         self.chunked_queries

@@ -206,7 +206,18 @@ pub async fn serve_with_metrics(
         metrics: metrics.clone(),
         running: RunningJobs::default(),
     });
+    // Turns true when `shutdown` resolves: workers stop claiming, WatchJob streams end (a
+    // graceful shutdown waits for open streams), the metrics endpoint stops.
     let (stop_tx, stop_rx) = watch::channel(false);
+    let stop_tx = Arc::new(stop_tx);
+    let shutdown = {
+        let stop_tx = stop_tx.clone();
+        async move {
+            shutdown.await;
+            // Receivers live in the tasks; a send error only means they are all gone.
+            let _ = stop_tx.send(true);
+        }
+    };
     let workers: Vec<_> = (0..config.workers)
         .map(|i| tokio::spawn(worker::run(ctx.clone(), i, stop_rx.clone())))
         .collect();
@@ -239,6 +250,7 @@ pub async fn serve_with_metrics(
         poll,
         limits: config.limits,
         metrics: metrics.clone(),
+        stopping: stop_rx.clone(),
     })
     .max_decoding_message_size(config.max_message_bytes)
     .max_encoding_message_size(config.max_message_bytes);
@@ -271,7 +283,6 @@ pub async fn serve_with_metrics(
     if let Some(sweeper) = sweeper {
         sweeper.abort();
     }
-    // Receivers live in the workers; a send error only means they are all gone.
     let _ = stop_tx.send(true);
     let mut workers = std::pin::pin!(async {
         for worker in workers {

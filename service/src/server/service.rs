@@ -28,6 +28,8 @@ pub(crate) struct ProverService {
     pub(crate) poll: Duration,
     pub(crate) limits: Limits,
     pub(crate) metrics: Metrics,
+    /// True once the server shuts down: watch streams end so the shutdown is not held open.
+    pub(crate) stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 impl ProverService {
@@ -184,6 +186,7 @@ impl ProverService {
         let (tx, rx) = tokio::sync::mpsc::channel(16);
         let store = self.store.clone();
         let mut events = self.events.subscribe();
+        let mut stopping = self.stopping.clone();
         let poll = self.poll;
         tokio::spawn(async move {
             let mut job = first;
@@ -197,13 +200,14 @@ impl ProverService {
                         return;
                     }
                 }
-                if done {
+                if done || *stopping.borrow() {
                     return;
                 }
                 tokio::select! {
                     _ = events.changed() => {}
                     _ = tokio::time::sleep(poll) => {}
                     () = tx.closed() => return,
+                    _ = stopping.changed() => return,
                 }
                 job = match store.get(&tenant, &id).await {
                     Ok(Some(job)) => job,
