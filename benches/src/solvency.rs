@@ -2,7 +2,7 @@
 //! every batch proof, the top proof and the auditor's verification, with the one-time key
 //! generation timed apart (keys depend on the shape only and are reused across books).
 
-use std::collections::{HashMap, hash_map::Entry};
+use std::collections::{HashMap, hash_map};
 use std::time::{Duration, Instant};
 
 use bulwark_circuits::progress::Progress;
@@ -85,10 +85,10 @@ impl SolvencyKeys {
         let start = Instant::now();
         let batch = (params.assets(), params.batch_bits());
         let top = (params.assets(), params.top_bits());
-        if let Entry::Vacant(slot) = self.batch.entry(batch) {
+        if let hash_map::Entry::Vacant(slot) = self.batch.entry(batch) {
             slot.insert(dev_setup_insecure(BatchCircuit::blank(params), SEED)?);
         }
-        if let Entry::Vacant(slot) = self.top.entry(top) {
+        if let hash_map::Entry::Vacant(slot) = self.top.entry(top) {
             slot.insert(dev_setup_insecure(TopCircuit::blank(params), SEED + 1)?);
         }
         Ok((start.elapsed(), &self.batch[&batch], &self.top[&top]))
