@@ -3,7 +3,7 @@ use std::sync::{Arc, OnceLock};
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::PreparedVerifyingKey;
 
-use crate::groth16::{CANCEL_CHUNK, Chunked, PreparedQueries};
+use crate::groth16::{CANCEL_CHUNK, Chunked, PreparedQueries, R1csMatrices};
 use crate::msm::DefaultMsmEngine;
 
 /// A Groth16 proving key for one circuit, together with its prepared verifying key.
@@ -16,12 +16,15 @@ use crate::msm::DefaultMsmEngine;
 /// The first proof also prepares the key's query vectors for the
 /// [default MSM engine](DefaultMsmEngine) and keeps them (clones share them): a copy of the
 /// G1 and G2 queries, so a key that proves holds about twice its serialized-point memory.
+/// Once a proof has verified, the key also keeps that circuit's R1CS matrices (compressed
+/// rows), so later proofs synthesize the witness alone instead of rebuilding them.
 #[derive(Clone, Debug)]
 pub struct ProvingKey {
     pub(crate) pk: ark_groth16::ProvingKey<Bn254>,
     pub(crate) vk: VerifyingKey,
     default_queries: OnceLock<Arc<PreparedQueries<DefaultMsmEngine>>>,
     chunked_queries: OnceLock<Arc<PreparedQueries<Chunked<DefaultMsmEngine>>>>,
+    r1cs: OnceLock<Arc<R1csMatrices>>,
 }
 
 impl PartialEq for ProvingKey {
@@ -43,6 +46,7 @@ impl ProvingKey {
             vk,
             default_queries: OnceLock::new(),
             chunked_queries: OnceLock::new(),
+            r1cs: OnceLock::new(),
         }
     }
 
@@ -50,6 +54,22 @@ impl ProvingKey {
     pub(crate) fn default_queries(&self) -> &PreparedQueries<DefaultMsmEngine> {
         self.default_queries
             .get_or_init(|| Arc::new(PreparedQueries::new(&DefaultMsmEngine::default(), &self.pk)))
+    }
+
+    /// The R1CS matrices of the circuit this key last proved, once a proof has verified.
+    pub(crate) fn cached_r1cs(&self) -> Option<&R1csMatrices> {
+        self.r1cs.get().map(|m| &**m)
+    }
+
+    /// Keeps `matrices` (of a circuit whose proof verified against this key) for later
+    /// proofs; the first ones kept stay.
+    pub(crate) fn cache_r1cs(&self, matrices: R1csMatrices) {
+        tracing::debug!(
+            bytes = matrices.memory_bytes(),
+            "caching the key's R1CS matrices"
+        );
+        // Already set means another proof cached the same key's matrices first.
+        let _ = self.r1cs.set(Arc::new(matrices));
     }
 
     /// The sliced engine of [`crate::prove_cancellable`] (without a token).

@@ -1,8 +1,9 @@
 //! Groth16 proving with the MSMs on an [`MsmEngine`](crate::msm::MsmEngine): arkworks'
-//! R1CS→QAP witness map, then the five query MSMs (`A`, `B` in G1 and G2, `H`, `L`) run
+//! R1CS→QAP witness map (on the key's cached matrices after its first proof, see `qap`), then the five query MSMs (`A`, `B` in G1 and G2, `H`, `L`) run
 //! concurrently on bases the engine prepared once per key.
 
 mod cancel;
+mod qap;
 mod queries;
 mod witness;
 
@@ -16,6 +17,7 @@ use rand::{CryptoRng, RngCore};
 
 pub(crate) use cancel::Chunked;
 pub use cancel::{CANCEL_CHUNK, CancelToken, ProveTimings};
+pub(crate) use qap::R1csMatrices;
 pub(crate) use queries::PreparedQueries;
 
 use crate::msm::Bn254MsmEngine;
@@ -112,13 +114,18 @@ pub(crate) fn prove_with_queries<E: Bn254MsmEngine, C: ConstraintSynthesizer<Fr>
     let public_inputs = full[1..witness.num_inputs].to_vec();
 
     match verify(&pk.vk, &public_inputs, &proof) {
-        Ok(()) => Ok((
-            ProofWithInputs {
-                proof,
-                public_inputs,
-            },
-            timings,
-        )),
+        Ok(()) => {
+            if let Some(matrices) = witness.new_matrices {
+                pk.cache_r1cs(matrices);
+            }
+            Ok((
+                ProofWithInputs {
+                    proof,
+                    public_inputs,
+                },
+                timings,
+            ))
+        }
         Err(ProverError::InvalidProof) => Err(ProverError::ProofSelfCheckFailed),
         Err(other) => Err(other),
     }

@@ -111,6 +111,66 @@ fn circuit_with_the_keys_shape_but_other_constraints_fails_the_self_check() {
 }
 
 #[test]
+fn later_proofs_check_the_witness_against_the_keys_cached_matrices() {
+    let pk = demo_key();
+    // The first verified proof leaves the circuit's matrices with the key; the proofs below
+    // synthesize their witness only and are checked row by row against those matrices.
+    prove(&pk, Demo::honest(3, 5), &mut rng(20)).expect("first proof");
+
+    let mut claimed: [Fr; 3] = Demo::public(3, 5).try_into().expect("three inputs");
+    claimed[1] += Fr::from(1u64);
+    let circuit = Demo {
+        claimed: Some(claimed),
+        ..Demo::honest(3, 5)
+    };
+    let err = prove(&pk, circuit, &mut rng(21)).expect_err("unsatisfied");
+    assert!(
+        matches!(&err, ProverError::Unsatisfied { constraint } if constraint == "R1CS - 1"),
+        "{err}"
+    );
+
+    // Other constraints of the key's shape: its witness (x − y = b) fails the key's row 1
+    // (x + y = b) before any MSM, instead of failing the self-check afterwards.
+    let circuit = Demo {
+        difference: true,
+        ..Demo::honest(3, 5)
+    };
+    let err = prove(&pk, circuit, &mut rng(22)).expect_err("different circuit");
+    assert!(
+        matches!(&err, ProverError::Unsatisfied { constraint } if constraint == "R1CS - 1"),
+        "{err}"
+    );
+
+    let err = prove(&pk, Square(Fr::from(9u64)), &mut rng(24)).expect_err("other shape");
+    assert!(matches!(err, ProverError::KeyMismatch { .. }), "{err}");
+    let err = prove(&pk, Demo::default(), &mut rng(25)).expect_err("no witness");
+    assert!(matches!(err, ProverError::Synthesis { .. }), "{err}");
+
+    for (x, y) in [(7, 9), (3, 5)] {
+        let out = prove(&pk, Demo::honest(x, y), &mut rng(26)).expect("honest proof");
+        assert_eq!(out.public_inputs, Demo::public(x, y));
+        verify(pk.verifying_key(), &out.public_inputs, &out.proof).expect("verifies");
+    }
+}
+
+#[test]
+fn a_key_first_proved_with_a_wrong_circuit_caches_nothing() {
+    let pk = demo_key();
+    let wrong = Demo {
+        difference: true,
+        ..Demo::honest(3, 5)
+    };
+    let err = prove(&pk, wrong.clone(), &mut rng(27)).expect_err("self-check");
+    assert!(matches!(err, ProverError::ProofSelfCheckFailed), "{err}");
+    // Its matrices were not kept: the same circuit again still builds its own and fails the
+    // self-check, and the honest circuit then proves.
+    let err = prove(&pk, wrong, &mut rng(28)).expect_err("self-check again");
+    assert!(matches!(err, ProverError::ProofSelfCheckFailed), "{err}");
+    let out = prove(&pk, Demo::honest(3, 5), &mut rng(29)).expect("honest proof");
+    verify(pk.verifying_key(), &out.public_inputs, &out.proof).expect("verifies");
+}
+
+#[test]
 fn missing_witness_is_a_synthesis_error() {
     let pk = demo_key();
     let err = prove(&pk, Demo::default(), &mut rng(8)).expect_err("no witness");
