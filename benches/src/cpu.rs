@@ -37,3 +37,46 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration, Option<Duration>) {
         .map(|(before, after)| after.saturating_sub(before));
     (out, wall, cpu)
 }
+
+/// Wall and CPU times of repeated runs of one thing (CPU times only while every run had one).
+#[derive(Debug, Clone)]
+pub(crate) struct Samples {
+    wall: Vec<Duration>,
+    cpu: Option<Vec<Duration>>,
+}
+
+impl Samples {
+    pub(crate) fn new() -> Self {
+        Self {
+            wall: Vec::new(),
+            cpu: Some(Vec::new()),
+        }
+    }
+
+    /// Runs `f` once, recording its times.
+    pub(crate) fn time<T>(&mut self, f: impl FnOnce() -> T) -> T {
+        let (out, wall, cpu) = timed(f);
+        self.wall.push(wall);
+        match (self.cpu.as_mut(), cpu) {
+            (Some(list), Some(c)) => list.push(c),
+            _ => self.cpu = None,
+        }
+        out
+    }
+
+    /// Median wall and CPU times (the upper middle of an even count); at least one run.
+    pub(crate) fn medians(self) -> (Duration, Option<Duration>) {
+        fn median(mut times: Vec<Duration>) -> Duration {
+            times.sort_unstable();
+            times[times.len() / 2]
+        }
+        (median(self.wall), self.cpu.map(median))
+    }
+}
+
+/// `base / t`, where both are known and `t` is not zero.
+pub(crate) fn cpu_ratio(base: Option<Duration>, t: Option<Duration>) -> Option<f64> {
+    base.zip(t)
+        .filter(|(_, t)| !t.is_zero())
+        .map(|(base, t)| base.as_secs_f64() / t.as_secs_f64())
+}

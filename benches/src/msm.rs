@@ -9,7 +9,7 @@ use ark_ff::{BigInteger, PrimeField};
 use bulwark_prover::msm::{ArkworksMsm, MsmEngine, MsmError, Pippenger, PippengerCurve};
 use halo2curves::group::Curve;
 
-use crate::cpu::timed;
+use crate::cpu::{Samples, cpu_ratio};
 use crate::inputs::{MsmInputs, halo2_g1_bases, halo2_scalars, random_bases, random_scalars};
 use crate::memory::PeakMemory;
 
@@ -196,31 +196,20 @@ fn run<'a, C: SWCurveConfig<ScalarField = ark_bn254::Fr>, E: MsmEngine<C> + 'a>(
     })
 }
 
-fn median(mut times: Vec<Duration>) -> Duration {
-    times.sort_unstable();
-    times[times.len() / 2]
-}
-
 fn time_interleaved<C: SWCurveConfig>(
     group: Group,
     log_size: u32,
     mut runs: Vec<Run<'_, C>>,
     repetitions: usize,
 ) -> Vec<Row> {
-    let mut walls = vec![Vec::new(); runs.len()];
-    let mut cpus = vec![Some(Vec::new()); runs.len()];
+    let mut samples = vec![Samples::new(); runs.len()];
     for _ in 0..repetitions.max(1) {
-        for ((r, wall), cpu) in runs.iter_mut().zip(&mut walls).zip(&mut cpus) {
-            let ((), w, c) = timed(&mut r.run);
-            wall.push(w);
-            match (cpu.as_mut(), c) {
-                (Some(list), Some(c)) => list.push(c),
-                _ => *cpu = None,
-            }
+        for (r, sample) in runs.iter_mut().zip(&mut samples) {
+            sample.time(&mut r.run);
         }
     }
-    let walls: Vec<Duration> = walls.into_iter().map(median).collect();
-    let cpus: Vec<Option<Duration>> = cpus.into_iter().map(|c| c.map(median)).collect();
+    let (walls, cpus): (Vec<Duration>, Vec<Option<Duration>>) =
+        samples.into_iter().map(Samples::medians).unzip();
     let (wall_base, cpu_base) = (walls[0].as_secs_f64(), cpus[0]);
     runs.iter()
         .zip(walls)
@@ -232,10 +221,7 @@ fn time_interleaved<C: SWCurveConfig>(
             time,
             speedup_vs_arkworks: wall_base / time.as_secs_f64(),
             cpu_time,
-            cpu_speedup_vs_arkworks: cpu_base
-                .zip(cpu_time)
-                .filter(|(_, t)| !t.is_zero())
-                .map(|(base, t)| base.as_secs_f64() / t.as_secs_f64()),
+            cpu_speedup_vs_arkworks: cpu_ratio(cpu_base, cpu_time),
             peak_extra_bytes: r.peak.map(|p| p.extra_bytes),
         })
         .collect()

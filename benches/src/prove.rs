@@ -1,6 +1,6 @@
 //! One-process comparison of Groth16 provers on the rollup circuit: same key, same witness.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ark_bn254::Bn254;
 use ark_groth16::Groth16;
@@ -16,6 +16,7 @@ use bulwark_prover::{ProverError, dev_setup_insecure, prove};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
+use crate::cpu::{Samples, cpu_ratio};
 use crate::memory::PeakMemory;
 
 /// `bulwark_prover::prove` (our Pippenger on the key's prepared queries).
@@ -39,6 +40,12 @@ pub struct ProveRow {
     pub time: Duration,
     /// `ark_groth16::Groth16::prove`'s median time divided by this prover's.
     pub speedup_vs_arkworks: f64,
+    /// Median CPU time of one proof, all threads together (Linux only): on a shared machine it
+    /// depends less on other load than the wall time.
+    pub cpu_time: Option<Duration>,
+    /// `ark_groth16::Groth16::prove`'s median CPU time divided by this prover's, where both
+    /// are known.
+    pub cpu_speedup_vs_arkworks: Option<f64>,
     /// Peak resident memory added by one proof (Linux `VmHWM`), where the platform can tell.
     pub peak_extra_bytes: Option<u64>,
 }
@@ -139,31 +146,28 @@ pub fn prove_comparison(
         peaks.push(peak);
     }
 
-    let mut times = vec![Vec::new(); provers.len()];
+    let mut samples = vec![Samples::new(); provers.len()];
     for _ in 0..repetitions.max(1) {
-        for ((_, run), t) in provers.iter().zip(&mut times) {
+        for ((_, run), sample) in provers.iter().zip(&mut samples) {
             let c = circuit.clone();
-            let start = Instant::now();
-            std::hint::black_box(run(c, &mut rng)?);
-            t.push(start.elapsed());
+            std::hint::black_box(sample.time(|| run(c, &mut rng))?);
         }
     }
-    let medians: Vec<Duration> = times
-        .into_iter()
-        .map(|mut t| {
-            t.sort_unstable();
-            t[t.len() / 2]
-        })
-        .collect();
-    let baseline = medians[2].as_secs_f64();
+    let (walls, cpus): (Vec<Duration>, Vec<Option<Duration>>) =
+        samples.into_iter().map(Samples::medians).unzip();
+    // Row 2 is `ark_groth16::Groth16::prove`.
+    let (wall_base, cpu_base) = (walls[2].as_secs_f64(), cpus[2]);
     Ok(provers
         .iter()
-        .zip(medians)
+        .zip(walls)
+        .zip(cpus)
         .zip(peaks)
-        .map(|(((prover, _), time), peak)| ProveRow {
+        .map(|((((prover, _), time), cpu_time), peak)| ProveRow {
             prover,
             time,
-            speedup_vs_arkworks: baseline / time.as_secs_f64(),
+            speedup_vs_arkworks: wall_base / time.as_secs_f64(),
+            cpu_time,
+            cpu_speedup_vs_arkworks: cpu_ratio(cpu_base, cpu_time),
             peak_extra_bytes: peak.map(|p| p.extra_bytes),
         })
         .collect())

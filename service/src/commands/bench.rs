@@ -113,16 +113,20 @@ pub fn run(cmd: BenchCommand, progress: &crate::progress::Progress) -> Result<()
             )?;
             writeln!(
                 out,
-                "{:<36} {:>9} {:>11} {:>10}",
-                "prover", "time (s)", "vs arkworks", "peak MiB"
+                "{:<36} {:>9} {:>11} {:>9} {:>10} {:>10}",
+                "prover", "time (s)", "vs arkworks", "cpu (s)", "cpu vs ark", "peak MiB"
             )?;
             for r in rows {
                 writeln!(
                     out,
-                    "{:<36} {:>9.3} {:>10.2}x {:>10}",
+                    "{:<36} {:>9.3} {:>10.2}x {:>9} {:>10} {:>10}",
                     r.prover,
                     r.time.as_secs_f64(),
                     r.speedup_vs_arkworks,
+                    r.cpu_time
+                        .map_or_else(|| "n/a".into(), |t| format!("{:.1}", t.as_secs_f64())),
+                    r.cpu_speedup_vs_arkworks
+                        .map_or_else(|| "n/a".into(), |x| format!("{x:.2}x")),
                     mib(r.peak_extra_bytes),
                 )?;
             }
