@@ -17,6 +17,11 @@ use crate::{ProofWithInputs, ProverError, ProvingKey};
 /// verified against the key's prepared verifying key (three pairings, negligible next to
 /// proving), so a circuit that has the key's shape but other constraints is
 /// [`ProverError::ProofSelfCheckFailed`] rather than a bogus proof.
+///
+/// The first proof that verifies leaves its circuit's R1CS matrices with the key; later proofs
+/// synthesize only the witness and check it against those matrices, so from then on a circuit
+/// with other constraints is [`ProverError::Unsatisfied`] (naming the key's row) as soon as its
+/// witness breaks one of the key's constraints.
 #[tracing::instrument(level = "debug", skip_all)]
 pub fn prove<C: ConstraintSynthesizer<Fr>>(
     pk: &ProvingKey,
