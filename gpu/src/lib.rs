@@ -2,7 +2,8 @@
 //! It knows curve points and scalars, nothing of circuits or proofs.
 //!
 //! - [`GpuMsm`]: open a device ([`GpuError::NoAdapter`] if none), [`GpuMsm::upload_bases`] once,
-//!   then [`GpuMsm::msm`] per scalar vector. Inputs below [`MsmConfig::min_len`] get
+//!   then [`GpuMsm::msm`] per scalar vector; a [`ResidentCache`] keeps sets that repeat across
+//!   calls (proving keys) resident, bounded in device bytes, least recently used out first. Inputs below [`MsmConfig::min_len`] get
 //!   [`GpuError::BelowThreshold`]; [`GpuError::use_cpu`] tells a caller to route to the CPU.
 //! - [`gpu_info`]: adapter, features, limits and a self-test against arkworks.
 //!
@@ -18,6 +19,7 @@ mod field;
 mod info;
 mod msm;
 mod plan;
+mod resident;
 mod shaders;
 
 #[cfg(test)]
@@ -28,4 +30,7 @@ pub use error::GpuError;
 pub use field::{FIELD_PATH_ENV, FieldPath};
 pub use info::{GpuReport, SELF_TEST_POINTS, gpu_info};
 pub use msm::{GpuMsm, MsmConfig, ResidentBases};
+pub use resident::{
+    DEFAULT_RESIDENT_LIMIT, ResidentCache, ResidentStats, SharedBases, UploadFailure,
+};
 pub use wgpu;

@@ -41,6 +41,7 @@ use crate::circom::R1cs;
 use crate::format::{read_artifact, write_artifact};
 use crate::pk_decode::decode_proving_key;
 use crate::ptau::Ptau;
+use crate::zkey::{CS_HASH_CHUNK, ZkeyParts, write_zkey};
 use crate::{ArtifactKind, ProverError, ProvingKey};
 
 /// Why a phase-2 transcript does not verify.
@@ -224,6 +225,38 @@ impl Phase2 {
             return Err(SetupError::QueriesNotScaled.into());
         }
         Ok(hashes)
+    }
+
+    /// Writes the current key as a snarkjs Groth16 `.zkey` (for `snarkjs groth16 prove`,
+    /// `zkey export verificationkey`, and other circom tools). `ptau` and `r1cs` must be the
+    /// ceremony's ([`SetupError::WrongStart`] otherwise): the file carries snarkjs' hash of the
+    /// initial key, so `snarkjs zkey verify` accepts a key without contributions. The
+    /// contributions are bulwark's records, which snarkjs does not read: after one, `snarkjs
+    /// zkey verify` rejects the file, and [`Phase2::verify`] is the transcript check.
+    pub fn write_zkey<R: Read + Seek>(
+        &self,
+        ptau: &mut Ptau<R>,
+        r1cs: &R1cs,
+        writer: impl Write,
+    ) -> Result<(), ProverError> {
+        let initial = initial_key(ptau, r1cs)?;
+        if key_hash(&initial)? != self.initial_hash {
+            return Err(SetupError::WrongStart.into());
+        }
+        let n = r1cs.domain_size();
+        let h_extra = if n - 1 > CS_HASH_CHUNK {
+            let p = ptau.tau_g1(2 * n)?;
+            Some((p[2 * n - 1].into_group() - p[n - 1]).into_affine())
+        } else {
+            None
+        };
+        let parts = ZkeyParts {
+            key: &self.key,
+            initial: &initial,
+            h_extra,
+            r1cs,
+        };
+        Ok(write_zkey(&parts, writer)?)
     }
 
     /// The contribution records, oldest first.

@@ -479,12 +479,28 @@ pub(crate) fn fq_from_montgomery(b: &[u8]) -> Option<Fq> {
     (repr < Fq::MODULUS).then(|| Fq::new_unchecked(repr))
 }
 
+/// A base-field element's little-endian Montgomery bytes (what [`fq_from_montgomery`] reads).
+fn fq_to_montgomery(f: &Fq, out: &mut Vec<u8>) {
+    out.extend_from_slice(&f.0.to_bytes_le());
+}
+
+/// A base-field element's big-endian standard-form bytes.
+fn fq_to_be(f: &Fq, out: &mut Vec<u8>) {
+    out.extend_from_slice(&f.into_bigint().to_bytes_be());
+}
+
 /// A curve point in snarkjs' uncompressed little-endian Montgomery layout ("LEM").
-pub(crate) trait PtauPoint: Sized + Send + Copy {
+pub(crate) trait PtauPoint: Sized + Send + Sync + Copy {
     /// Encoded size.
     const BYTES: usize;
     /// Decodes and checks curve and subgroup membership; all zeros is the identity.
     fn decode(b: &[u8]) -> Option<Self>;
+    /// Appends the LEM encoding (all zeros for the identity).
+    fn encode(&self, out: &mut Vec<u8>);
+    /// Appends ffjavascript's "uncompressed" encoding, which snarkjs hashes: the coordinates
+    /// big-endian in standard form, an `Fq2` as `c1, c0` (the byte-reverse of LEM after
+    /// leaving Montgomery form); all zeros for the identity.
+    fn encode_uncompressed(&self, out: &mut Vec<u8>);
 }
 
 impl PtauPoint for ark_ec::short_weierstrass::Affine<ark_bn254::g1::Config> {
@@ -500,6 +516,26 @@ impl PtauPoint for ark_ec::short_weierstrass::Affine<ark_bn254::g1::Config> {
         );
         // BN254's G1 has cofactor 1: on the curve is in the group.
         p.is_on_curve().then_some(p)
+    }
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        match self.xy() {
+            None => out.extend_from_slice(&[0; G1_BYTES]),
+            Some((x, y)) => {
+                fq_to_montgomery(&x, out);
+                fq_to_montgomery(&y, out);
+            }
+        }
+    }
+
+    fn encode_uncompressed(&self, out: &mut Vec<u8>) {
+        match self.xy() {
+            None => out.extend_from_slice(&[0; G1_BYTES]),
+            Some((x, y)) => {
+                fq_to_be(&x, out);
+                fq_to_be(&y, out);
+            }
+        }
     }
 }
 
@@ -518,5 +554,27 @@ impl PtauPoint for ark_ec::short_weierstrass::Affine<ark_bn254::g2::Config> {
         };
         let p = Self::new_unchecked(fq2(0)?, fq2(64)?);
         (p.is_on_curve() && p.is_in_correct_subgroup_assuming_on_curve()).then_some(p)
+    }
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        match self.xy() {
+            None => out.extend_from_slice(&[0; G2_BYTES]),
+            Some((x, y)) => {
+                for f in [x.c0, x.c1, y.c0, y.c1] {
+                    fq_to_montgomery(&f, out);
+                }
+            }
+        }
+    }
+
+    fn encode_uncompressed(&self, out: &mut Vec<u8>) {
+        match self.xy() {
+            None => out.extend_from_slice(&[0; G2_BYTES]),
+            Some((x, y)) => {
+                for f in [x.c1, x.c0, y.c1, y.c0] {
+                    fq_to_be(&f, out);
+                }
+            }
+        }
     }
 }

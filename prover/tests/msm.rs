@@ -1,5 +1,9 @@
 //! Every MSM engine against the shared suite in `msm_support`.
 
+#[cfg(feature = "gpu")]
+#[allow(dead_code)]
+#[path = "groth16/circuits.rs"]
+mod circuits;
 mod msm_support;
 
 use bulwark_prover::msm::{ArkworksMsm, Pippenger};
@@ -115,7 +119,10 @@ mod gpu_engine {
 
     use ark_bn254::{Fr, G1Affine, G1Projective, g1};
     use ark_ec::{CurveGroup, PrimeGroup};
-    use bulwark_prover::msm::{GpuConfig, GpuError, GpuMsm, MsmEngine, Pippenger};
+    use bulwark_prover::msm::{GpuConfig, GpuError, GpuMsm, MsmEngine, Pippenger, ResidentCache};
+    use bulwark_prover::{ProvingKey, dev_setup_insecure};
+
+    use crate::circuits::{Demo, rng};
 
     use super::msm_support;
 
@@ -177,6 +184,78 @@ mod gpu_engine {
                 MsmEngine::<g1::Config>::msm(&engine, &prepared, &scalars).expect("lengths match");
             assert_eq!(got, msm_support::naive(&bases, &scalars), "n = {n}");
         }
+    }
+
+    /// Proves `Demo` on `engine` with `pk` (`prove` self-verifies).
+    fn prove_on(engine: &GpuMsm, pk: &ProvingKey) {
+        pk.with_engine(engine.clone())
+            .prove(Demo::honest(3, 5), &mut rng(5))
+            .expect("proof");
+    }
+
+    /// Distinct G1 query sets of a key (what the cache holds for it) and their device bytes.
+    fn g1_sets(pk: &ProvingKey) -> (u64, u64) {
+        let k = pk.as_ark();
+        let mut sets = Vec::new();
+        for q in [&k.a_query, &k.b_g1_query, &k.h_query, &k.l_query] {
+            if !sets.contains(&q) {
+                sets.push(q);
+            }
+        }
+        let points: usize = sets.iter().map(|s| s.len()).sum();
+        (sets.len() as u64, points as u64 * 64)
+    }
+
+    /// With a resident cache, a key's G1 queries are uploaded by its first proof only; another
+    /// key's are uploaded once more; a cache that holds one key evicts the least recently used.
+    #[test]
+    fn resident_cache_uploads_each_keys_bases_once() {
+        if shared().device().is_none() {
+            return;
+        }
+        let (key_a, key_b) = (
+            dev_setup_insecure(Demo::default(), 1).expect("setup"),
+            dev_setup_insecure(Demo::default(), 2).expect("setup"),
+        );
+        let (sets, bytes) = g1_sets(&key_a);
+        assert_eq!(g1_sets(&key_b), (sets, bytes), "same shape");
+
+        let engine = shared()
+            .clone()
+            .with_resident_cache(ResidentCache::default());
+        let stats = || engine.resident_stats().expect("cache");
+        prove_on(&engine, &key_a);
+        assert_eq!(
+            (stats().uploads, stats().hits),
+            (sets, 0),
+            "first proof uploads"
+        );
+        prove_on(&engine, &key_a);
+        assert_eq!(
+            (stats().uploads, stats().hits),
+            (sets, sets),
+            "same key: no upload"
+        );
+        prove_on(&engine, &key_b);
+        assert_eq!(stats().uploads, 2 * sets, "another key uploads its own");
+        assert_eq!(
+            (stats().entries as u64, stats().bytes),
+            (2 * sets, 2 * bytes)
+        );
+
+        // Room for one key: B evicts A, and A comes back with a new upload.
+        let small = shared()
+            .clone()
+            .with_resident_cache(ResidentCache::new(bytes));
+        let stats = || small.resident_stats().expect("cache");
+        for pk in [&key_a, &key_b, &key_a] {
+            prove_on(&small, pk);
+        }
+        let s = stats();
+        assert_eq!((s.uploads, s.hits, s.evictions), (3 * sets, 0, 2 * sets));
+        assert!(s.bytes <= bytes, "{s:?}");
+        prove_on(&small, &key_a);
+        assert_eq!(stats().hits, sets, "the most recent key stays resident");
     }
 
     /// Without an adapter (the child process sees only the Metal backend, absent on Linux and

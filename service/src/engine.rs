@@ -23,7 +23,10 @@ static GPU: std::sync::OnceLock<bulwark_prover::msm::GpuMsm> = std::sync::OnceLo
 pub fn use_gpu() -> Result<(), EngineError> {
     #[cfg(feature = "gpu")]
     {
-        GPU.get_or_init(bulwark_prover::msm::GpuMsm::new);
+        GPU.get_or_init(|| {
+            bulwark_prover::msm::GpuMsm::new()
+                .with_resident_cache(bulwark_prover::msm::ResidentCache::default())
+        });
         Ok(())
     }
     #[cfg(not(feature = "gpu"))]
@@ -33,8 +36,8 @@ pub fn use_gpu() -> Result<(), EngineError> {
 }
 
 /// [`bulwark_prover::prove`] on this process's engine. With the GPU engine the key's G1
-/// queries are uploaded for this proof (prepare once with [`ProvingKey::with_engine`] to
-/// prove many times on resident bases).
+/// queries are uploaded by its first proof and stay resident for later ones (a cache bounded
+/// at `bulwark_gpu::DEFAULT_RESIDENT_LIMIT` bytes, least recently used key out first).
 pub fn prove<C: ConstraintSynthesizer<Fr>>(
     pk: &ProvingKey,
     circuit: C,

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use ark_bn254::{Fr, G1Affine, G1Projective, g1, g2};
 use ark_ec::short_weierstrass::{Affine, Projective};
 
-pub use bulwark_gpu::{FieldPath, GpuError, GpuReport, MsmConfig as GpuConfig, gpu_info};
+pub use bulwark_gpu::{
+    FieldPath, GpuError, GpuReport, MsmConfig as GpuConfig, ResidentCache, ResidentStats, gpu_info,
+};
 
 use super::{DefaultMsmEngine, MsmEngine, MsmError, check_lengths};
 
@@ -27,6 +29,7 @@ pub struct GpuMsm<Cpu = DefaultMsmEngine> {
     device: Option<Arc<bulwark_gpu::GpuMsm>>,
     cpu: Cpu,
     min_len: usize,
+    cache: Option<Arc<ResidentCache>>,
 }
 
 impl<Cpu> std::fmt::Debug for GpuMsm<Cpu> {
@@ -69,6 +72,7 @@ impl<Cpu> GpuMsm<Cpu> {
                     device: None,
                     cpu,
                     min_len,
+                    cache: None,
                 }
             }
         }
@@ -94,6 +98,7 @@ impl<Cpu> GpuMsm<Cpu> {
                     device: Some(Arc::new(device)),
                     cpu,
                     min_len,
+                    cache: None,
                 })
             }
             Err(e) => Err((cpu, e)),
@@ -104,6 +109,19 @@ impl<Cpu> GpuMsm<Cpu> {
     pub fn with_min_len(mut self, min_len: usize) -> Self {
         self.min_len = min_len;
         self
+    }
+
+    /// Keeps prepared G1 sets in `cache` (this engine's own: clones share it), so preparing the
+    /// same points again, as proving with one key again does, reuses the device copy instead
+    /// of uploading it. Without a device the cache is not used.
+    pub fn with_resident_cache(mut self, cache: ResidentCache) -> Self {
+        self.cache = Some(Arc::new(cache));
+        self
+    }
+
+    /// The resident cache's counters, `None` without [`GpuMsm::with_resident_cache`].
+    pub fn resident_stats(&self) -> Option<ResidentStats> {
+        self.cache.as_ref().map(|c| c.stats())
     }
 
     /// The size threshold (see [`GpuMsm::with_min_len`]).
@@ -119,13 +137,9 @@ impl<Cpu> GpuMsm<Cpu> {
 
 /// G1 bases prepared by [`GpuMsm`]: resident on the device, or in the CPU engine's layout.
 pub enum GpuBases<B> {
-    /// On the device; the host copy serves the CPU if a GPU run fails.
-    Device {
-        /// The device copy.
-        resident: bulwark_gpu::ResidentBases,
-        /// The affine points, for the CPU fallback.
-        host: Vec<G1Affine>,
-    },
+    /// On the device (possibly shared through the resident cache); the host copy serves the
+    /// CPU if a GPU run fails.
+    Device(Arc<bulwark_gpu::SharedBases>),
     /// Prepared by the CPU engine (below the threshold, or no device).
     Cpu(B),
 }
@@ -152,13 +166,15 @@ impl<Cpu: MsmEngine<g1::Config>> MsmEngine<g1::Config> for GpuMsm<Cpu> {
             );
             return GpuBases::Cpu(self.cpu.prepare(bases));
         }
-        match device.upload_bases(&bases) {
-            Ok(resident) => GpuBases::Device {
-                resident,
-                host: bases,
-            },
-            Err(e) => {
-                tracing::warn!(len = bases.len(), "GPU upload failed, CPU engine: {e}");
+        let len = bases.len();
+        let uploaded = match &self.cache {
+            Some(cache) => cache.get_or_upload(device, bases),
+            None => bulwark_gpu::SharedBases::upload(device, bases),
+        };
+        match uploaded {
+            Ok(shared) => GpuBases::Device(shared),
+            Err((bases, e)) => {
+                tracing::warn!(len, "GPU upload failed, CPU engine: {e}");
                 GpuBases::Cpu(self.cpu.prepare(bases))
             }
         }
@@ -166,7 +182,7 @@ impl<Cpu: MsmEngine<g1::Config>> MsmEngine<g1::Config> for GpuMsm<Cpu> {
 
     fn len(&self, bases: &Self::Bases) -> usize {
         match bases {
-            GpuBases::Device { resident, .. } => resident.len(),
+            GpuBases::Device(shared) => shared.device().len(),
             GpuBases::Cpu(b) => self.cpu.len(b),
         }
     }
@@ -174,7 +190,7 @@ impl<Cpu: MsmEngine<g1::Config>> MsmEngine<g1::Config> for GpuMsm<Cpu> {
     fn msm(&self, bases: &Self::Bases, scalars: &[Fr]) -> Result<G1Projective, MsmError> {
         let (resident, host) = match bases {
             GpuBases::Cpu(b) => return self.cpu.msm(b, scalars),
-            GpuBases::Device { resident, host } => (resident, host),
+            GpuBases::Device(shared) => (shared.device(), shared.host()),
         };
         check_lengths(resident.len(), scalars.len())?;
         // Device bases come only from an engine with a device; `None` cannot happen.

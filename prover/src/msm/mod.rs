@@ -25,7 +25,10 @@ use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 
 pub use arkworks::ArkworksMsm;
 #[cfg(feature = "gpu")]
-pub use gpu::{FieldPath, GpuBases, GpuConfig, GpuError, GpuMsm, GpuReport, gpu_info};
+pub use gpu::{
+    FieldPath, GpuBases, GpuConfig, GpuError, GpuMsm, GpuReport, ResidentCache, ResidentStats,
+    gpu_info,
+};
 pub use pippenger::{GlvTerms, Pippenger, PippengerBases, PippengerCurve};
 
 /// The CPU engine the prover uses when the caller picks none.

@@ -3,7 +3,8 @@
 //!
 //! - [`kzg_dev_params_insecure`]: **insecure** KZG parameters from a seeded toxic secret, for
 //!   tests and development (production parameters come from a ceremony);
-//!   [`KzgParams::downsized`] gives the parameters for a smaller circuit;
+//!   [`KzgParams::downsized`] gives the parameters for a smaller circuit; [`params_from_ptau`]
+//!   builds real ones from a snarkjs Powers of Tau file;
 //! - [`plonk_keygen`], [`plonk_prove`] (self-verifies; a witness that does not satisfy the
 //!   circuit is reported with `MockProver`'s first failure), [`plonk_verify`];
 //! - files with the same 9-byte header as the Groth16 ones (proof system 2 = PLONK, kind 4 =
@@ -13,6 +14,7 @@
 //! Public inputs are [`crate::Fr`] values, the same vectors the Groth16 circuits take.
 
 mod files;
+mod ptau_params;
 
 use bulwark_circuits::halo2::{Fp, to_halo2_vec};
 use halo2_proofs::dev::MockProver;
@@ -27,6 +29,8 @@ use halo2_proofs::transcript::{
 };
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
+
+pub use ptau_params::params_from_ptau;
 
 use crate::{Fr, ProverError};
 

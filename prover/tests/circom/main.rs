@@ -10,7 +10,9 @@ mod circuits;
 mod files;
 #[path = "../js_support/mod.rs"]
 mod js_support;
+mod kzg;
 mod phase2;
 mod ptau;
 mod roundtrip;
 mod support;
+mod zkey_write;

@@ -16,22 +16,22 @@ use crate::circuits::{Demo, rng};
 use crate::js_support::{run, snarkjs_ok};
 use crate::support::{Ceremony, ceremony, work_dir};
 
-fn json<T: DeserializeOwned>(path: &Path) -> T {
+pub(crate) fn json<T: DeserializeOwned>(path: &Path) -> T {
     let file = File::open(path).unwrap_or_else(|e| panic!("open {}: {e}", path.display()));
     serde_json::from_reader(BufReader::new(file)).expect("parse snarkjs JSON")
 }
 
-fn write_r1cs(r1cs: &R1cs, path: &Path) {
+pub(crate) fn write_r1cs(r1cs: &R1cs, path: &Path) {
     r1cs.write_to(File::create(path).expect("create"))
         .expect("write r1cs");
 }
 
-fn write_witness(witness: &[Fr], path: &Path) {
+pub(crate) fn write_witness(witness: &[Fr], path: &Path) {
     write_wtns(witness, File::create(path).expect("create")).expect("write wtns");
 }
 
 /// `groth16 setup`, one `zkey contribute`, `zkey export verificationkey` in `dir`.
-fn snarkjs_keys(c: &Ceremony, dir: &Path) {
+pub(crate) fn snarkjs_keys(c: &Ceremony, dir: &Path) {
     let ptau = c.ptau.to_str().expect("utf-8 path");
     snarkjs_ok(
         &c.snarkjs,
@@ -58,14 +58,14 @@ fn snarkjs_keys(c: &Ceremony, dir: &Path) {
 }
 
 /// `snarkjs groth16 verify` on `vk.json`, `public.json`, `proof.json` in `dir`.
-fn snarkjs_accepts(c: &Ceremony, dir: &Path) -> (bool, String) {
+pub(crate) fn snarkjs_accepts(c: &Ceremony, dir: &Path) -> (bool, String) {
     let (out, text) = run(std::process::Command::new(&c.snarkjs)
         .current_dir(dir)
         .args(["groth16", "verify", "vk.json", "public.json", "proof.json"]));
     (out.status.success() && text.contains("OK!"), text)
 }
 
-fn zkey(dir: &Path, name: &str) -> ProvingKey {
+pub(crate) fn zkey(dir: &Path, name: &str) -> ProvingKey {
     ProvingKey::from_zkey(BufReader::new(
         File::open(dir.join(name)).expect("open zkey"),
     ))

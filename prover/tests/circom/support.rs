@@ -110,3 +110,21 @@ impl ConstraintSynthesizer<Fr> for Squarings {
         Ok(())
     }
 }
+
+/// Byte range of the first section `id` of an iden3 container.
+pub fn section(bytes: &[u8], id: u32) -> std::ops::Range<usize> {
+    let le = |r: std::ops::Range<usize>| {
+        let mut a = [0u8; 8];
+        a[..r.len()].copy_from_slice(&bytes[r]);
+        u64::from_le_bytes(a) as usize
+    };
+    let mut pos = 12;
+    for _ in 0..le(8..12) {
+        let (sid, size) = (le(pos..pos + 4), le(pos + 4..pos + 12));
+        if sid == id as usize {
+            return pos + 12..pos + 12 + size;
+        }
+        pos += 12 + size;
+    }
+    panic!("no section {id}");
+}

@@ -1,5 +1,6 @@
-//! `bulwark setup r1cs | new | contribute | verify`: Groth16 keys from a public Powers of Tau
-//! ceremony and a circuit-specific phase 2.
+//! `bulwark setup r1cs | new | contribute | verify | zkey | kzg`: Groth16 keys from a public
+//! Powers of Tau ceremony and a circuit-specific phase 2, snarkjs `.zkey` export, and KZG
+//! parameters for the PLONK backend from the same `.ptau`.
 
 use std::{
     fs::File,
@@ -26,6 +27,41 @@ pub enum SetupCommand {
     Contribute(ContributeArgs),
     /// Replays a ceremony from the `.ptau` and the `.r1cs`; optionally writes its keys.
     Verify(VerifyArgs),
+    /// Writes a ceremony's current key as a snarkjs Groth16 `.zkey`.
+    Zkey(ZkeyArgs),
+    /// Writes KZG parameters (PLONK backend) for circuits of 2^k rows from a `.ptau`.
+    Kzg(KzgArgs),
+}
+
+/// `bulwark setup zkey`.
+#[derive(Debug, Args)]
+pub struct ZkeyArgs {
+    /// The Powers of Tau the ceremony started from.
+    #[arg(long, value_name = "FILE")]
+    pub ptau: PathBuf,
+    /// The circuit.
+    #[arg(long, value_name = "FILE")]
+    pub r1cs: PathBuf,
+    /// The ceremony file.
+    #[arg(long, value_name = "FILE")]
+    pub ceremony: PathBuf,
+    /// Output `.zkey` file.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// `bulwark setup kzg`.
+#[derive(Debug, Args)]
+pub struct KzgArgs {
+    /// A Powers of Tau file of power at least `k` (prepared or not).
+    #[arg(long, value_name = "FILE")]
+    pub ptau: PathBuf,
+    /// The parameters serve circuits of 2^k rows.
+    #[arg(long)]
+    pub k: u32,
+    /// Output parameters file (bulwark header + halo2's encoding, as `plonk` commands read).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
 }
 
 /// `bulwark setup r1cs`.
@@ -91,6 +127,8 @@ pub fn run(cmd: SetupCommand, progress: &Progress) -> Result<()> {
         SetupCommand::New(args) => new_cmd(&args, progress),
         SetupCommand::Contribute(args) => contribute_cmd(&args, progress),
         SetupCommand::Verify(args) => verify_cmd(&args, progress),
+        SetupCommand::Zkey(args) => zkey_cmd(&args, progress),
+        SetupCommand::Kzg(args) => kzg_cmd(&args, progress),
     }
 }
 
@@ -217,5 +255,39 @@ fn verify_cmd(args: &VerifyArgs, progress: &Progress) -> Result<()> {
         files::write_vk(&dir.join("verifying_key.bin"), pk.verifying_key())?;
         writeln!(std::io::stdout(), "keys written to {}", dir.display())?;
     }
+    Ok(())
+}
+
+fn zkey_cmd(args: &ZkeyArgs, progress: &Progress) -> Result<()> {
+    let r1cs = read_r1cs(&args.r1cs)?;
+    let mut ptau = open_ptau(&args.ptau)?;
+    let p2 = read_ceremony(&args.ceremony)?;
+    let spinner = progress.spinner("writing the .zkey");
+    create(&args.out, |w| Ok(p2.write_zkey(&mut ptau, &r1cs, w)?))?;
+    spinner.finish_and_clear();
+    writeln!(
+        std::io::stdout(),
+        "{}: snarkjs Groth16 key after {} contribution(s); `bulwark setup verify` checks the \
+         transcript (snarkjs zkey verify reads no bulwark contributions)",
+        args.out.display(),
+        p2.contributions().len()
+    )?;
+    Ok(())
+}
+
+fn kzg_cmd(args: &KzgArgs, progress: &Progress) -> Result<()> {
+    let mut ptau = open_ptau(&args.ptau)?;
+    let spinner = progress.spinner("checking the Powers of Tau and building KZG parameters");
+    let params = bulwark_prover::plonk::params_from_ptau(&mut ptau, args.k)
+        .with_context(|| format!("KZG parameters from {}", args.ptau.display()))?;
+    spinner.finish_and_clear();
+    create(&args.out, |w| Ok(params.write_to(w)?))?;
+    writeln!(
+        std::io::stdout(),
+        "{}: KZG parameters for 2^{} rows from {}",
+        args.out.display(),
+        args.k,
+        args.ptau.display()
+    )?;
     Ok(())
 }
