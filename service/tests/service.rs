@@ -72,6 +72,7 @@ async fn start(data_dir: &Path, workers: usize) -> Running {
     let addr = format!("http://{}", listener.local_addr().expect("local addr"));
     let config = ServeConfig {
         data_dir: data_dir.to_owned(),
+        store: None,
         keys_dir: keys,
         params: params(),
         workers,

@@ -15,6 +15,10 @@ pub enum BenchCommand {
     /// Groth16 proofs of the rollup circuit: `bulwark_prover::prove` against
     /// `ark_groth16::Groth16::prove` on the same key and witness (dev setup first: slow).
     Prove(ProveBenchArgs),
+    /// The prover service under load: ≥ 1,000 small real jobs over gRPC on SQLite or
+    /// PostgreSQL; prints submits/s, jobs/s and submit→claim latency, fails on lost or
+    /// twice-proved jobs.
+    Load(super::load::LoadArgs),
 }
 
 /// `bulwark bench msm`.
@@ -47,6 +51,11 @@ pub struct ProveBenchArgs {
 
 /// Runs one `bench` subcommand, printing its table on stdout.
 pub fn run(cmd: BenchCommand) -> Result<()> {
+    let cmd = match cmd {
+        // It starts its own runtime and prints its own figures.
+        BenchCommand::Load(args) => return super::load::run(args),
+        other => other,
+    };
     let threads = rayon::current_num_threads();
     let mut out = std::io::stdout().lock();
     match cmd {
@@ -78,6 +87,7 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
                 )?;
             }
         }
+        BenchCommand::Load(_) => {}
         BenchCommand::Prove(args) => {
             let rows = prove_comparison(args.depth, args.batch_size, args.repetitions)?;
             writeln!(

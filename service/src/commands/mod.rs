@@ -2,6 +2,8 @@
 
 pub mod bench;
 pub mod client;
+pub mod load;
 pub mod rollup;
 pub mod serve;
 pub mod solvency;
+pub mod worker;

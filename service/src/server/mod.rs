@@ -1,7 +1,7 @@
 //! `bulwark serve`: the gRPC prover service with its in-process workers.
 //!
-//! [`serve`] opens the [`SqliteStore`](crate::store::SqliteStore) under the data directory,
-//! loads (or creates once) the proving key for the configured rollup shape, starts the
+//! [`serve`] opens the job store (by URL, default the [`SqliteStore`](crate::store::SqliteStore)
+//! under the data directory), loads (or creates once) the proving key for the configured rollup shape, starts the
 //! workers, a lease reaper and the health reporter (SERVING only while the store answers),
 //! and serves `bulwark.prover.v1.Prover`, `grpc.health.v1.Health` and gRPC reflection until
 //! `shutdown` resolves. Shutdown stops accepting RPCs, lets running jobs reach their next
@@ -11,29 +11,34 @@
 mod convert;
 mod error;
 mod keys;
+mod pool;
 mod service;
 
 pub use error::ServiceError;
 pub use keys::{KeyError, RollupKeys, key_path, load_or_create};
+pub use pool::{WorkerConfig, work};
 pub use service::TENANT_HEADER;
 
 use std::{future::Future, path::PathBuf, sync::Arc, time::Duration};
 
 use bulwark_circuits::rollup::RollupParams;
 use bulwark_proto::v1::prover_server::ProverServer;
-use tokio::{net::TcpListener, sync::watch};
+use tokio::net::TcpListener;
 use tokio_stream::wrappers::TcpListenerStream;
 
 use crate::{
-    store::{JobStore, SqliteStore, StoreError, now_ms},
-    worker::{self, Events, WorkerContext},
+    store::{self, JobStore, StoreError},
+    worker::Events,
 };
 
 /// What `bulwark serve` runs with.
 #[derive(Clone, Debug)]
 pub struct ServeConfig {
-    /// Where the job database lives.
+    /// Where the job database lives (the default SQLite store).
     pub data_dir: PathBuf,
+    /// The job store's URL (`sqlite://PATH`, `postgres://…`); `None`: SQLite under
+    /// `data_dir`.
+    pub store: Option<String>,
     /// Where proving keys are loaded from or created in.
     pub keys_dir: PathBuf,
     /// The rollup shape jobs are proved for.
@@ -79,36 +84,23 @@ pub async fn serve(
     config: ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let store: Arc<dyn JobStore> = Arc::new(SqliteStore::open(&config.data_dir).await?);
-    let (keys_dir, params, seed) = (
+    let url = (config.store.clone()).unwrap_or_else(|| store::default_url(&config.data_dir));
+    let store = store::open(&url).await?;
+    let keys = pool::load_keys(
         config.keys_dir.clone(),
         config.params,
         config.dev_setup_seed,
-    );
-    let keys = Arc::new(
-        tokio::task::spawn_blocking(move || load_or_create(&keys_dir, params, seed)).await??,
-    );
-    tracing::info!(
-        depth = params.depth(),
-        batch_size = params.batch_size(),
-        "proving key ready"
-    );
-
+    )
+    .await?;
     let events = Events::new();
-    let poll = Duration::from_millis(250).min(config.lease / 4);
-    let ctx = Arc::new(WorkerContext {
-        store: store.clone(),
-        keys: keys.clone(),
-        events: events.clone(),
-        owner: format!("pid{}-{:016x}", std::process::id(), rand::random::<u64>()),
-        lease: config.lease,
-        poll,
-    });
-    let (stop_tx, stop_rx) = watch::channel(false);
-    let workers: Vec<_> = (0..config.workers)
-        .map(|i| tokio::spawn(worker::run(ctx.clone(), i, stop_rx.clone())))
-        .collect();
-    let reaper = tokio::spawn(reap(store.clone(), events.clone(), config.lease / 2));
+    let poll = pool::poll_interval(config.lease);
+    let workers = pool::Workers::start(
+        store.clone(),
+        keys.clone(),
+        events.clone(),
+        config.workers,
+        config.lease,
+    );
 
     let (health, health_service) = tonic_health::server::health_reporter();
     let health_task = tokio::spawn(report_health(store.clone(), health));
@@ -128,7 +120,7 @@ pub async fn serve(
     let addr = listener
         .local_addr()
         .map_or_else(|_| "?".to_owned(), |a| a.to_string());
-    tracing::info!(%addr, workers = workers.len(), "serving bulwark.prover.v1");
+    tracing::info!(%addr, workers = config.workers, "serving bulwark.prover.v1");
     let served = tonic::transport::Server::builder()
         .add_service(health_service)
         .add_service(reflection)
@@ -138,37 +130,9 @@ pub async fn serve(
 
     tracing::info!("shutting down: draining workers");
     health_task.abort();
-    reaper.abort();
-    // Receivers live in the workers; a send error only means they are all gone.
-    let _ = stop_tx.send(true);
-    let drained = tokio::time::timeout(config.shutdown_grace, async {
-        for w in workers {
-            let _ = w.await;
-        }
-    })
-    .await;
-    if drained.is_err() {
-        tracing::warn!(grace = ?config.shutdown_grace, "running jobs did not stop in time");
-    }
-    let requeued = store.release(&ctx.owner).await?;
+    let requeued = workers.drain(config.shutdown_grace).await?;
     tracing::info!(requeued, "shutdown complete");
     served.map_err(Into::into)
-}
-
-/// Requeues jobs whose worker stopped heartbeating.
-async fn reap(store: Arc<dyn JobStore>, events: Events, every: Duration) {
-    let mut tick = tokio::time::interval(every.max(Duration::from_millis(100)));
-    loop {
-        tick.tick().await;
-        match store.requeue_expired(now_ms()).await {
-            Ok(0) => {}
-            Ok(n) => {
-                tracing::warn!(jobs = n, "requeued jobs whose lease expired");
-                events.bump();
-            }
-            Err(e) => tracing::error!(error = %e, "requeueing expired leases failed"),
-        }
-    }
 }
 
 /// SERVING while the store answers, NOT_SERVING otherwise; checked every second.
