@@ -4,12 +4,17 @@
 //! [`Row`]s (time, speed-up over arkworks, peak extra memory) for `bulwark bench msm` to print;
 //! `benches/msm.rs` is the criterion version of the same comparison. [`prove_comparison`] does
 //! the same for whole Groth16 proofs of the rollup circuit (`bulwark bench prove`).
+//! [`solvency_end_to_end`] measures a whole solvency proof of a synthetic book (`bulwark
+//! bench solvency`, `benches/solvency.rs`).
 
+mod cpu;
 mod inputs;
 mod memory;
 mod msm;
 mod prove;
+mod solvency;
 
+pub use cpu::{process_cpu_time, timed};
 pub use inputs::{MsmInputs, halo2_g1_bases, halo2_scalars, random_bases, random_scalars};
 pub use memory::PeakMemory;
 pub use msm::{
@@ -17,6 +22,10 @@ pub use msm::{
     Row, msm_comparison,
 };
 pub use prove::{
-    ARK_GROTH16_PROVE, BULWARK_PROVE, BULWARK_PROVE_ARKWORKS_MSM, ProveComparisonError, ProveRow,
-    prove_comparison,
+    ARK_GROTH16_NO_MSM, ARK_GROTH16_PROVE, BULWARK_PROVE, BULWARK_PROVE_ARKWORKS_MSM,
+    ProveComparisonError, ProveRow, prove_comparison,
+};
+pub use solvency::{
+    PROJECTED_LOG_USERS, SolvencyBenchError, SolvencyConfig, SolvencyKeys, SolvencyRow,
+    solvency_end_to_end, synthetic_book,
 };

@@ -1,6 +1,6 @@
 //! One-process comparison of MSM engines on identical inputs.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ark_bn254::{g1, g2};
 use ark_ec::CurveGroup;
@@ -9,6 +9,7 @@ use ark_ff::{BigInteger, PrimeField};
 use bulwark_prover::msm::{ArkworksMsm, MsmEngine, MsmError, Pippenger, PippengerCurve};
 use halo2curves::group::Curve;
 
+use crate::cpu::timed;
 use crate::inputs::{MsmInputs, halo2_g1_bases, halo2_scalars, random_bases, random_scalars};
 use crate::memory::PeakMemory;
 
@@ -34,6 +35,11 @@ pub struct Row {
     pub time: Duration,
     /// arkworks' median time on the same inputs divided by this engine's.
     pub speedup_vs_arkworks: f64,
+    /// Median CPU time of one MSM, all threads together (Linux only): on a shared machine it
+    /// depends less on other load than the wall time.
+    pub cpu_time: Option<Duration>,
+    /// arkworks' median CPU time divided by this engine's, where both are known.
+    pub cpu_speedup_vs_arkworks: Option<f64>,
     /// Peak resident memory added by one MSM, where the platform can tell.
     pub peak_extra_bytes: Option<u64>,
 }
@@ -70,7 +76,8 @@ pub const HALO2CURVES: &str = "halo2curves msm_best";
 /// Times every engine on the same seeded inputs, for G1 at `2^g1_log_sizes` and G2 at
 /// `2^g2_log_sizes`. Each engine first runs once (its result checked against arkworks', its peak
 /// memory measured); then `repetitions` rounds each run every engine once, interleaved so that
-/// load from other processes hits all engines alike, and each row reports its median. Bases are
+/// load from other processes hits all engines alike, and each row reports its medians (wall
+/// and CPU time). Bases are
 /// prepared, and converted to halo2curves types, outside the timing.
 ///
 /// # Errors
@@ -189,36 +196,46 @@ fn run<'a, C: SWCurveConfig<ScalarField = ark_bn254::Fr>, E: MsmEngine<C> + 'a>(
     })
 }
 
+fn median(mut times: Vec<Duration>) -> Duration {
+    times.sort_unstable();
+    times[times.len() / 2]
+}
+
 fn time_interleaved<C: SWCurveConfig>(
     group: Group,
     log_size: u32,
     mut runs: Vec<Run<'_, C>>,
     repetitions: usize,
 ) -> Vec<Row> {
-    let mut times = vec![Vec::new(); runs.len()];
+    let mut walls = vec![Vec::new(); runs.len()];
+    let mut cpus = vec![Some(Vec::new()); runs.len()];
     for _ in 0..repetitions.max(1) {
-        for (r, t) in runs.iter_mut().zip(&mut times) {
-            let start = Instant::now();
-            (r.run)();
-            t.push(start.elapsed());
+        for ((r, wall), cpu) in runs.iter_mut().zip(&mut walls).zip(&mut cpus) {
+            let ((), w, c) = timed(&mut r.run);
+            wall.push(w);
+            match (cpu.as_mut(), c) {
+                (Some(list), Some(c)) => list.push(c),
+                _ => *cpu = None,
+            }
         }
     }
-    let medians: Vec<Duration> = times
-        .into_iter()
-        .map(|mut t| {
-            t.sort_unstable();
-            t[t.len() / 2]
-        })
-        .collect();
-    let baseline = medians[0].as_secs_f64();
+    let walls: Vec<Duration> = walls.into_iter().map(median).collect();
+    let cpus: Vec<Option<Duration>> = cpus.into_iter().map(|c| c.map(median)).collect();
+    let (wall_base, cpu_base) = (walls[0].as_secs_f64(), cpus[0]);
     runs.iter()
-        .zip(medians)
-        .map(|(r, time)| Row {
+        .zip(walls)
+        .zip(cpus)
+        .map(|((r, time), cpu_time)| Row {
             group,
             log_size,
             engine: r.name,
             time,
-            speedup_vs_arkworks: baseline / time.as_secs_f64(),
+            speedup_vs_arkworks: wall_base / time.as_secs_f64(),
+            cpu_time,
+            cpu_speedup_vs_arkworks: cpu_base
+                .zip(cpu_time)
+                .filter(|(_, t)| !t.is_zero())
+                .map(|(base, t)| base.as_secs_f64() / t.as_secs_f64()),
             peak_extra_bytes: r.peak.map(|p| p.extra_bytes),
         })
         .collect()

@@ -4,6 +4,11 @@ use std::time::{Duration, Instant};
 
 use ark_bn254::Bn254;
 use ark_groth16::Groth16;
+use ark_groth16::r1cs_to_qap::{LibsnarkReduction, R1CSToQAP};
+use ark_poly::GeneralEvaluationDomain;
+use ark_relations::gr1cs::{
+    ConstraintSynthesizer, ConstraintSystem, OptimizationGoal, SynthesisMode,
+};
 use ark_snark::SNARK;
 use bulwark_circuits::rollup::{RollupCircuit, RollupError, RollupParams, build_witness, sample};
 use bulwark_prover::msm::ArkworksMsm;
@@ -20,6 +25,9 @@ pub const BULWARK_PROVE: &str = "bulwark_prover::prove";
 pub const BULWARK_PROVE_ARKWORKS_MSM: &str = "bulwark_prover, ArkworksMsm engine";
 /// Plain `ark_groth16::Groth16::<Bn254>::prove`.
 pub const ARK_GROTH16_PROVE: &str = "ark_groth16::Groth16::prove";
+/// What `ark_groth16::Groth16::prove` does before its MSMs (synthesis, matrices, the R1CS→QAP
+/// witness map), alone: the part every prover here shares, so the floor of any MSM speed-up.
+pub const ARK_GROTH16_NO_MSM: &str = "  of which synthesis + witness map";
 
 /// One prover on the rollup circuit.
 #[derive(Debug, Clone, PartialEq)]
@@ -61,7 +69,9 @@ const SEED: u64 = 2024;
 /// prover: one dev key (setup outside the timing), one witness. Each prover first runs once
 /// untimed (our key prepares its queries then), once more for its peak memory, with its proof
 /// checked by `ark_groth16::Groth16::verify`; then `repetitions` interleaved rounds, each row
-/// reporting its median.
+/// reporting its median. A last row times [`ARK_GROTH16_NO_MSM`], the pre-MSM part of
+/// `ark_groth16::Groth16::prove` alone: arkworks' time divided by it bounds what any MSM engine
+/// can gain on the whole proof.
 ///
 /// # Errors
 /// Any failure to build the sample, set up, prove, or verify a proof.
@@ -79,26 +89,35 @@ pub fn prove_comparison(
     let pvk = ark_groth16::prepare_verifying_key(pk.verifying_key().as_ark());
     let mut rng = ChaCha20Rng::seed_from_u64(1);
 
-    type ProveFn<'a> =
-        Box<dyn Fn(RollupCircuit, &mut ChaCha20Rng) -> Result<Proved, ProveComparisonError> + 'a>;
+    type ProveFn<'a> = Box<
+        dyn Fn(RollupCircuit, &mut ChaCha20Rng) -> Result<Option<Proved>, ProveComparisonError>
+            + 'a,
+    >;
     // Ours first: their public inputs check arkworks' proof too.
-    let provers: [(&'static str, ProveFn<'_>); 3] = [
+    let provers: [(&'static str, ProveFn<'_>); 4] = [
         (
             BULWARK_PROVE,
-            Box::new(|c, rng| Ok(Proved::ours(prove(&pk, c, rng)?))),
+            Box::new(|c, rng| Ok(Some(Proved::ours(prove(&pk, c, rng)?)))),
         ),
         (
             BULWARK_PROVE_ARKWORKS_MSM,
-            Box::new(|c, rng| Ok(Proved::ours(ark_prover.prove(c, rng)?))),
+            Box::new(|c, rng| Ok(Some(Proved::ours(ark_prover.prove(c, rng)?)))),
         ),
         (
             ARK_GROTH16_PROVE,
             Box::new(|c, rng| {
                 let proof = Groth16::<Bn254>::prove(pk.as_ark(), c, rng)?;
-                Ok(Proved {
+                Ok(Some(Proved {
                     proof,
                     inputs: None,
-                })
+                }))
+            }),
+        ),
+        (
+            ARK_GROTH16_NO_MSM,
+            Box::new(|c, _| {
+                std::hint::black_box(synthesis_and_witness_map(c)?);
+                Ok(None)
             }),
         ),
     ];
@@ -109,12 +128,13 @@ pub fn prove_comparison(
         run(circuit.clone(), &mut rng)?;
         let c = circuit.clone();
         let (proved, peak) = PeakMemory::measure(|| run(c, &mut rng));
-        let proved = proved?;
-        if let Some(inputs) = proved.inputs {
-            public_inputs = inputs;
-        }
-        if !Groth16::<Bn254>::verify_with_processed_vk(&pvk, &public_inputs, &proved.proof)? {
-            return Err(ProveComparisonError::Rejected { prover: name });
+        if let Some(proved) = proved? {
+            if let Some(inputs) = proved.inputs {
+                public_inputs = inputs;
+            }
+            if !Groth16::<Bn254>::verify_with_processed_vk(&pvk, &public_inputs, &proved.proof)? {
+                return Err(ProveComparisonError::Rejected { prover: name });
+            }
         }
         peaks.push(peak);
     }
@@ -147,6 +167,22 @@ pub fn prove_comparison(
             peak_extra_bytes: peak.map(|p| p.extra_bytes),
         })
         .collect())
+}
+
+/// `ark_groth16::Groth16::prove` up to its MSMs: synthesis in prove mode, the constraint
+/// matrices, and the QAP quotient's coefficients.
+fn synthesis_and_witness_map(
+    circuit: RollupCircuit,
+) -> Result<Vec<ark_bn254::Fr>, ark_relations::gr1cs::SynthesisError> {
+    let cs = ConstraintSystem::new_ref();
+    cs.set_optimization_goal(OptimizationGoal::Constraints);
+    cs.set_mode(SynthesisMode::Prove {
+        construct_matrices: true,
+        generate_lc_assignments: false,
+    });
+    circuit.generate_constraints(cs.clone())?;
+    cs.finalize();
+    LibsnarkReduction::witness_map::<ark_bn254::Fr, GeneralEvaluationDomain<ark_bn254::Fr>>(cs)
 }
 
 /// A proof, with its public inputs when the prover returns them.

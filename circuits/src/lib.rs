@@ -13,15 +13,21 @@
 //! | [`sum_tree`] | Merkle sum tree over K assets | [`sum_tree::SumPathVar`] |
 //! | [`range`] | n-bit range checks | [`range::enforce`] |
 //! | [`rollup`] | accounts, batches, `check`, witness builder, L1 commitment | [`rollup::RollupCircuit`] |
+//! | [`progress`] | progress reports from long native builds (sum trees) | |
 //! | [`solvency`] | book, reserves, commitments | [`solvency::BatchCircuit`], [`solvency::TopCircuit`], [`solvency::InclusionCircuit`] |
+//!
+//! [`halo2`] holds the PLONKish (halo2, KZG) chips for the same primitives and the solvency
+//! batch and inclusion circuits over the same witnesses.
 
 /// The BN254 scalar field: every circuit value lives here.
 pub use ark_bn254::Fr;
 
 pub mod babyjubjub;
 pub mod eddsa;
+pub mod halo2;
 pub mod merkle;
 pub mod poseidon;
+pub mod progress;
 pub mod range;
 pub mod rollup;
 pub mod solvency;

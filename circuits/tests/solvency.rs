@@ -4,16 +4,14 @@
 
 mod common;
 
-use ark_ff::{AdditiveGroup, BigInteger, Field, PrimeField};
+use ark_ff::{BigInteger, Field, PrimeField};
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef};
 use bulwark_circuits::Fr;
 use bulwark_circuits::solvency::{
-    BatchCircuit, BatchWitness, BlindingSeed, Book, CommittedBook, InclusionCircuit,
-    InclusionClaim, LeafValues, Reserves, SolvencyError, SolvencyParams, TopCircuit, commit_node,
+    BatchCircuit, BlindingSeed, Book, CommittedBook, InclusionCircuit, InclusionClaim, LeafValues,
+    Reserves, SolvencyError, SolvencyParams, TopCircuit, commit_node,
 };
-use bulwark_circuits::sum_tree::{SumNode, chain, hash_user_id, node_hash};
-use rand::SeedableRng;
-use rand_chacha::ChaCha20Rng;
+use bulwark_circuits::sum_tree::{SumNode, hash_user_id, node_hash};
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 /// A named change to a circuit's witness or public inputs.
@@ -21,32 +19,7 @@ type Mutation<C> = (&'static str, fn(&mut C));
 /// A named change that captures values.
 type BoxedMutation<C> = (&'static str, Box<dyn Fn(&mut C)>);
 
-const CSV: &str = "user_id,BTC,ETH\n\
-                   alice,100,5\n\
-                   bob,0,7\n\
-                   carol,250,0\n\
-                   dave,1,1\n\
-                   erin,18446744073709551615,3\n";
-/// BTC total `2^64 + 350`; ETH total 16, reserve exactly 16.
-const RESERVES: &str = r#"{"ETH": "16", "BTC": "18446744073709552000"}"#;
-
-fn params() -> Result<SolvencyParams, SolvencyError> {
-    SolvencyParams::new(2, 2, 1)
-}
-
-fn seed() -> BlindingSeed {
-    BlindingSeed::random(&mut ChaCha20Rng::seed_from_u64(5))
-}
-
-fn committed() -> Result<CommittedBook, Box<dyn std::error::Error>> {
-    committed_with(params()?)
-}
-
-fn committed_with(params: SolvencyParams) -> Result<CommittedBook, Box<dyn std::error::Error>> {
-    let book = Book::from_csv(CSV.as_bytes())?;
-    let reserves = Reserves::from_json(RESERVES.as_bytes())?;
-    Ok(CommittedBook::new(&book, &reserves, params, seed())?)
-}
+use common::{CSV, RESERVES, committed, committed_with, params, seed};
 
 /// Synthesizes `circuit`; `None` if synthesis refuses (a wrong shape).
 fn synthesize(circuit: impl ConstraintSynthesizer<Fr>) -> Option<ConstraintSystemRef<Fr>> {
@@ -60,45 +33,6 @@ fn synthesize(circuit: impl ConstraintSynthesizer<Fr>) -> Option<ConstraintSyste
 fn satisfied(circuit: impl ConstraintSynthesizer<Fr>) -> bool {
     let cs = synthesize(circuit).expect("the shape is right, synthesis succeeds");
     cs.is_satisfied().expect("every variable is assigned")
-}
-
-/// An attacker's own commitment to a batch of arbitrary field values (no range checks), with
-/// the published formulas: leaves, nodes and the commitment in `Fr`.
-fn fr_batch_commitment(witness: &BatchWitness, assets: usize) -> Fr {
-    let ok = |x: Result<Fr, _>| x.expect("inputs within Poseidon's arity");
-    let mut level: Vec<(Fr, Vec<Fr>)> = witness
-        .slots
-        .iter()
-        .map(|slot| match slot {
-            None => (Fr::ZERO, vec![Fr::ZERO; assets]),
-            Some(v) => {
-                let inputs: Vec<Fr> = [v.id_hash].into_iter().chain(v.balances.clone()).collect();
-                (ok(chain(&inputs)), v.balances.clone())
-            }
-        })
-        .collect();
-    while level.len() > 1 {
-        level = level
-            .chunks(2)
-            .map(|p| {
-                let inputs: Vec<Fr> = [p[0].0]
-                    .into_iter()
-                    .chain(p[0].1.clone())
-                    .chain([p[1].0])
-                    .chain(p[1].1.clone())
-                    .collect();
-                let sums = p[0].1.iter().zip(&p[1].1).map(|(a, b)| *a + b).collect();
-                (ok(chain(&inputs)), sums)
-            })
-            .collect();
-    }
-    let (hash, sums) = level.swap_remove(0);
-    let inputs: Vec<Fr> = [hash]
-        .into_iter()
-        .chain(sums)
-        .chain([witness.blinding])
-        .collect();
-    ok(chain(&inputs))
 }
 
 // ---------------------------------------------------------------- native model
@@ -263,7 +197,7 @@ fn batch_rejects_out_of_range_balances_with_consistent_commitments() -> TestResu
     let p = *book.params();
     let honest = book.batch_circuit(0)?;
     assert_eq!(
-        fr_batch_commitment(&honest.witness, p.assets()),
+        common::fr_batch_commitment(&honest.witness, p.assets()),
         honest.commitment,
         "the attacker's formula is the published one"
     );
@@ -274,13 +208,13 @@ fn batch_rejects_out_of_range_balances_with_consistent_commitments() -> TestResu
     for (what, value) in cases {
         let mut circuit = honest.clone();
         mutate_slot(&mut circuit, 0, |v| v.balances[1] = value);
-        circuit.commitment = fr_batch_commitment(&circuit.witness, p.assets());
+        circuit.commitment = common::fr_batch_commitment(&circuit.witness, p.assets());
         assert!(!satisfied(circuit), "balance {what} accepted");
     }
     // The largest balance is fine.
     let mut circuit = honest.clone();
     mutate_slot(&mut circuit, 0, |v| v.balances[1] = Fr::from(u64::MAX));
-    circuit.commitment = fr_batch_commitment(&circuit.witness, p.assets());
+    circuit.commitment = common::fr_batch_commitment(&circuit.witness, p.assets());
     assert!(satisfied(circuit));
     Ok(())
 }

@@ -2,7 +2,7 @@
 //! `cargo run -p bulwark-gpu --example gpu_info`.
 
 fn main() -> std::process::ExitCode {
-    match bulwark_gpu::gpu_info() {
+    match bulwark_gpu::gpu_info(None) {
         Ok(report) => {
             eprintln!("{report}");
             std::process::ExitCode::SUCCESS

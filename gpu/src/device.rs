@@ -5,7 +5,7 @@ use std::sync::mpsc;
 
 use wgpu::util::DeviceExt;
 
-use crate::GpuError;
+use crate::{FieldPath, GpuError};
 
 /// What the engine runs on: the adapter, the features it offers and the limits the device was
 /// opened with (the adapter's own maxima, not wgpu's defaults).
@@ -77,9 +77,13 @@ impl Gpu {
         let adapter = pollster::block_on(instance.request_adapter(&options))
             .map_err(|e| GpuError::NoAdapter(e.to_string()))?;
         let adapter_info = adapter.get_info();
+        // Every feature a field path can use, where offered; the engine picks its path after.
+        let wanted = FieldPath::ALL
+            .iter()
+            .fold(wgpu::Features::empty(), |f, p| f | p.required_features());
         let desc = wgpu::DeviceDescriptor {
             label: Some("bulwark-gpu"),
-            required_features: wgpu::Features::empty(),
+            required_features: adapter.features() & wanted,
             required_limits: adapter.limits(),
             ..Default::default()
         };
@@ -152,12 +156,13 @@ impl Gpu {
         self.info.adapter.device_type == wgpu::DeviceType::Cpu
     }
 
-    /// The pipeline of `kernel`, built for this adapter.
+    /// The pipeline of `kernel` on `field`, built for this adapter.
     pub(crate) fn kernel(
         &self,
         kernel: crate::shaders::Kernel,
+        field: FieldPath,
     ) -> Result<wgpu::ComputePipeline, GpuError> {
-        self.pipeline(kernel.name(), &kernel.source(self.is_cpu()))
+        self.pipeline(kernel.name(), &kernel.source(self.is_cpu(), field))
     }
 
     /// A storage buffer holding `words`.

@@ -17,6 +17,17 @@ pub enum GpuError {
         /// wgpu's explanation.
         message: String,
     },
+    /// A forced [`crate::FieldPath`] needs a device feature the adapter does not offer.
+    #[error("the {path} field path needs {feature}, which this adapter does not offer")]
+    MissingFeature {
+        /// The path asked for.
+        path: crate::FieldPath,
+        /// The missing wgpu feature.
+        feature: &'static str,
+    },
+    /// A field path name other than `16` or `32` (from the option or `BULWARK_GPU_FIELD`).
+    #[error("unknown GPU field path {0:?}: expected 16 or 32 (limb width in bits)")]
+    BadFieldPath(String),
     /// The input is too small for the GPU to beat the CPU.
     #[error("MSM of {len} points is below the GPU threshold of {min} points; use the CPU")]
     BelowThreshold {

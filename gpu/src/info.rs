@@ -7,7 +7,7 @@ use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::{CurveGroup, PrimeGroup, VariableBaseMSM};
 use ark_ff::PrimeField;
 
-use crate::{GpuError, GpuInfo, GpuMsm, MsmConfig};
+use crate::{FieldPath, GpuError, GpuInfo, GpuMsm, MsmConfig};
 
 /// Points in the self-test MSM.
 pub const SELF_TEST_POINTS: usize = 256;
@@ -19,19 +19,23 @@ pub struct GpuReport {
     pub info: GpuInfo,
     /// Points in the self-test MSM.
     pub self_test_points: usize,
-    /// Wall time of the self-test MSM on the GPU (upload excluded, readback included).
-    pub self_test_time: Duration,
+    /// Each field path tested, with the wall time of its self-test MSM (upload excluded,
+    /// readback included).
+    pub self_tests: Vec<(FieldPath, Duration)>,
 }
 
 impl fmt::Display for GpuReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}", self.info)?;
-        write!(
-            f,
-            "self-test: {}-point MSM matches arkworks ({:.1} ms)",
-            self.self_test_points,
-            self.self_test_time.as_secs_f64() * 1e3
-        )
+        write!(f, "{}", self.info)?;
+        for (field, time) in &self.self_tests {
+            write!(
+                f,
+                "\nself-test ({field}): {}-point MSM matches arkworks ({:.1} ms)",
+                self.self_test_points,
+                time.as_secs_f64() * 1e3
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -80,13 +84,29 @@ impl GpuMsm {
 }
 
 /// Opens the default adapter, describes it and runs the self-test (what `bulwark gpu info`
-/// prints). [`GpuError::NoAdapter`] when there is no adapter.
-pub fn gpu_info() -> Result<GpuReport, GpuError> {
-    let engine = GpuMsm::with_config(MsmConfig::default())?;
-    let self_test_time = engine.self_test()?;
+/// prints) on `field`, or on every field path the adapter offers when `None`.
+/// [`GpuError::NoAdapter`] when there is no adapter.
+pub fn gpu_info(field: Option<FieldPath>) -> Result<GpuReport, GpuError> {
+    let config = |field| MsmConfig {
+        field,
+        ..MsmConfig::default()
+    };
+    let mut engine = GpuMsm::with_config(config(field))?;
+    // The engine's own path first, so kernels are compiled once per path.
+    let mut paths = vec![engine.field()];
+    if field.is_none() {
+        paths.extend(FieldPath::ALL.into_iter().filter(|p| {
+            *p != engine.field() && engine.info().features.contains(p.required_features())
+        }));
+    }
+    let mut self_tests = Vec::with_capacity(paths.len());
+    for path in paths {
+        engine.set_config(config(Some(path)))?;
+        self_tests.push((path, engine.self_test()?));
+    }
     Ok(GpuReport {
         info: engine.info().clone(),
         self_test_points: SELF_TEST_POINTS,
-        self_test_time,
+        self_tests,
     })
 }

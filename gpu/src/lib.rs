@@ -6,12 +6,15 @@
 //!   [`GpuError::BelowThreshold`]; [`GpuError::use_cpu`] tells a caller to route to the CPU.
 //! - [`gpu_info`]: adapter, features, limits and a self-test against arkworks.
 //!
-//! Field arithmetic uses 16-bit limbs in `u32` (portable: no `SHADER_INT64` needed). Kernels are
-//! in `src/shaders/`; the BN254 constants are generated from ark-bn254 at run time.
+//! Field arithmetic ([`FieldPath`]) uses 32-bit limbs with widening `u64` products where the
+//! adapter offers `SHADER_INT64`, and 16-bit limbs in `u32` (no 64-bit integers) elsewhere;
+//! [`MsmConfig::field`] or the `BULWARK_GPU_FIELD` environment variable (`16`, `32`) forces one.
+//! Kernels are in `src/shaders/`; the BN254 constants are generated from ark-bn254 at run time.
 
 mod device;
 mod encode;
 mod error;
+mod field;
 mod info;
 mod msm;
 mod plan;
@@ -22,6 +25,7 @@ mod kat;
 
 pub use device::GpuInfo;
 pub use error::GpuError;
+pub use field::{FIELD_PATH_ENV, FieldPath};
 pub use info::{GpuReport, SELF_TEST_POINTS, gpu_info};
 pub use msm::{GpuMsm, MsmConfig, ResidentBases};
 pub use wgpu;

@@ -4,30 +4,35 @@ use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ff::AdditiveGroup;
 use ark_ff::Zero;
 
-use crate::GpuError;
 use crate::device::{Gpu, GpuInfo};
 use crate::encode::{self, AFFINE_WORDS, SCALAR_WORDS, XYZZ_WORDS};
 use crate::plan::{Plan, SEGMENT, WORKGROUP};
-use crate::shaders::{Kernel, LIMBS};
+use crate::shaders::Kernel;
+use crate::{FieldPath, GpuError};
 
 /// Tuning of [`GpuMsm`].
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MsmConfig {
     /// Inputs shorter than this get [`GpuError::BelowThreshold`]: the CPU is faster there.
     pub min_len: usize,
-    /// Upper bound on points per chunk; the device's storage binding limit bounds it too.
-    /// Lower it to exercise chunking on small inputs.
-    pub max_chunk_points: usize,
+    /// Upper bound in bytes on one storage binding, on top of the device's own limit. Inputs
+    /// whose per-chunk buffers (at most 256 bytes per point) would exceed it are split into
+    /// chunks, each with its own bindings. Lower it to exercise the splitting on small inputs.
+    pub max_binding_bytes: u64,
     /// Window width in bits (4..=16); `None` picks one from the chunk size.
     pub window_bits: Option<u32>,
+    /// Field arithmetic; `None` resolves with [`FieldPath::resolve`] (the `BULWARK_GPU_FIELD`
+    /// environment variable, else the fastest path the adapter offers).
+    pub field: Option<FieldPath>,
 }
 
 impl Default for MsmConfig {
     fn default() -> Self {
         Self {
             min_len: 1 << 14,
-            max_chunk_points: usize::MAX,
+            max_binding_bytes: u64::MAX,
             window_bits: None,
+            field: None,
         }
     }
 }
@@ -50,6 +55,11 @@ impl ResidentBases {
     pub fn is_empty(&self) -> bool {
         self.len == 0
     }
+
+    /// Number of device buffers the bases are split across, one storage binding each.
+    pub fn bindings(&self) -> usize {
+        self.chunks.len()
+    }
 }
 
 struct Pipelines {
@@ -70,8 +80,25 @@ struct Pipelines {
 /// per-window sum. The host reads one point per window and combines windows and chunks.
 pub struct GpuMsm {
     gpu: Gpu,
+    field: FieldPath,
     pipelines: Pipelines,
     config: MsmConfig,
+}
+
+impl Pipelines {
+    /// Compiles every kernel of the pipeline on `field`.
+    fn compile(gpu: &Gpu, field: FieldPath) -> Result<Self, GpuError> {
+        let compile = |k: Kernel| gpu.kernel(k, field);
+        Ok(Self {
+            histogram: compile(Kernel::Histogram)?,
+            scan: compile(Kernel::Scan)?,
+            scatter: compile(Kernel::Scatter)?,
+            accumulate_bases: compile(Kernel::AccumulateBases)?,
+            accumulate_partials: compile(Kernel::AccumulatePartials)?,
+            reduce: compile(Kernel::Reduce)?,
+            window_sum: compile(Kernel::WindowSum)?,
+        })
+    }
 }
 
 impl GpuMsm {
@@ -80,24 +107,22 @@ impl GpuMsm {
         Self::with_config(MsmConfig::default())
     }
 
-    /// Opens the best adapter and compiles the kernels.
+    /// Opens the best adapter, resolves the field path and compiles the kernels.
     pub fn with_config(config: MsmConfig) -> Result<Self, GpuError> {
         let gpu = Gpu::request()?;
-        let compile = |k: Kernel| gpu.kernel(k);
-        let pipelines = Pipelines {
-            histogram: compile(Kernel::Histogram)?,
-            scan: compile(Kernel::Scan)?,
-            scatter: compile(Kernel::Scatter)?,
-            accumulate_bases: compile(Kernel::AccumulateBases)?,
-            accumulate_partials: compile(Kernel::AccumulatePartials)?,
-            reduce: compile(Kernel::Reduce)?,
-            window_sum: compile(Kernel::WindowSum)?,
-        };
+        let field = FieldPath::resolve(config.field, gpu.info.features)?;
+        let pipelines = Pipelines::compile(&gpu, field)?;
         Ok(Self {
             gpu,
+            field,
             pipelines,
             config,
         })
+    }
+
+    /// The field arithmetic the kernels use.
+    pub fn field(&self) -> FieldPath {
+        self.field
     }
 
     /// Adapter, features and limits.
@@ -105,9 +130,16 @@ impl GpuMsm {
         &self.gpu.info
     }
 
-    /// Replaces the configuration; bases already uploaded keep their chunking.
-    pub fn set_config(&mut self, config: MsmConfig) {
+    /// Replaces the configuration, recompiling the kernels when the field path changes; bases
+    /// already uploaded keep their chunking.
+    pub fn set_config(&mut self, config: MsmConfig) -> Result<(), GpuError> {
+        let field = FieldPath::resolve(config.field, self.gpu.info.features)?;
+        if field != self.field {
+            self.pipelines = Pipelines::compile(&self.gpu, field)?;
+            self.field = field;
+        }
         self.config = config;
+        Ok(())
     }
 
     /// The configuration in use.
@@ -121,13 +153,11 @@ impl GpuMsm {
         let limits = &self.gpu.info.limits;
         let binding = limits
             .max_storage_buffer_binding_size
-            .min(limits.max_buffer_size);
+            .min(limits.max_buffer_size)
+            .min(self.config.max_binding_bytes);
         let by_memory = usize::try_from(binding / 256).unwrap_or(usize::MAX);
         let by_dispatch = limits.max_compute_workgroups_per_dimension as usize * WORKGROUP as usize;
-        by_memory
-            .min(by_dispatch)
-            .min(self.config.max_chunk_points)
-            .max(1)
+        by_memory.min(by_dispatch).max(1)
     }
 
     /// Uploads `bases` once; later MSMs send only scalars.
@@ -214,6 +244,7 @@ impl GpuMsm {
     ) -> Result<Vec<u32>, GpuError> {
         let gpu = &self.gpu;
         let p = &self.pipelines;
+        let limbs = self.field.limbs();
         let keys = plan.keys() as usize;
         let max_entries = plan.levels[0] as usize;
         let even_out = plan
@@ -294,7 +325,7 @@ impl GpuMsm {
                 let threads = plan.level_threads(i);
                 let last = i + 1 == plan.levels.len();
                 let seg = if last { len.max(1) } else { SEGMENT };
-                let params = gpu.uniform("accumulate_params", &[len, seg, u32::from(last), LIMBS]);
+                let params = gpu.uniform("accumulate_params", &[len, seg, u32::from(last), limbs]);
                 let out = i % 2;
                 if i == 0 {
                     let buffers = [
@@ -324,7 +355,7 @@ impl GpuMsm {
             let groups = plan.groups();
             let reduce_params = gpu.uniform(
                 "reduce_params",
-                &[plan.windows, plan.buckets, groups, plan.group_size, LIMBS],
+                &[plan.windows, plan.buckets, groups, plan.group_size, limbs],
             );
             dispatch(
                 &p.reduce,
@@ -339,7 +370,7 @@ impl GpuMsm {
                     groups,
                     offset,
                     plan.group_size.trailing_zeros(),
-                    LIMBS,
+                    limbs,
                 ],
             );
             dispatch(

@@ -9,7 +9,7 @@ use ark_bn254::{Fr, G1Affine, G1Projective};
 use ark_ec::{AffineRepr, CurveGroup, VariableBaseMSM};
 use ark_ff::{One, UniformRand, Zero};
 use ark_std::rand::SeedableRng;
-use bulwark_gpu::{GpuError, GpuMsm, MsmConfig};
+use bulwark_gpu::{FieldPath, GpuError, GpuMsm, MsmConfig};
 use rand_chacha::ChaCha20Rng;
 
 fn test_config() -> MsmConfig {
@@ -147,15 +147,23 @@ fn chunked_bases_and_window_sizes() {
     let n = 700;
     let bases = random_bases(n, 14);
     let scalars = random_scalars(n, 15);
-    for (chunk, c) in [(128, None), (300, Some(4)), (usize::MAX, Some(13))] {
+    // At most 256 bytes per point per binding: 128 and 300 points per chunk, so 6 and 3
+    // chunks with their own bindings, then the device's own limit (one chunk).
+    for (binding, c, bindings) in [
+        (128 * 256, None, 6),
+        (300 * 256, Some(4), 3),
+        (u64::MAX, Some(13), 1),
+    ] {
         e.set_config(MsmConfig {
-            max_chunk_points: chunk,
+            max_binding_bytes: binding,
             window_bits: c,
             ..test_config()
-        });
+        })
+        .expect("config");
+        assert_eq!(e.upload_bases(&bases).expect("upload").bindings(), bindings);
         check(&e, &bases, &scalars);
     }
-    e.set_config(test_config());
+    e.set_config(test_config()).expect("config");
 }
 
 #[test]
@@ -164,15 +172,45 @@ fn small_inputs_route_to_cpu() {
     e.set_config(MsmConfig {
         min_len: 64,
         ..test_config()
-    });
+    })
+    .expect("config");
     let bases = random_bases(10, 16);
     let resident = e.upload_bases(&bases).expect("upload");
     let err = e
         .msm(&resident, &random_scalars(10, 17))
         .expect_err("below threshold");
-    e.set_config(test_config());
+    e.set_config(test_config()).expect("config");
     assert!(err.use_cpu(), "{err}");
     assert!(matches!(err, GpuError::BelowThreshold { len: 10, min: 64 }));
+}
+
+/// The engine runs whichever field path the adapter's best is (32-bit limbs on lavapipe, which
+/// offers `SHADER_INT64`); this runs the whole pipeline on the other path too, with its own
+/// device, on random, all-equal and cancelling scalars.
+#[test]
+fn both_field_paths() {
+    let Some(e) = engine() else { return };
+    let paths: Vec<FieldPath> = FieldPath::ALL
+        .into_iter()
+        .filter(|p| *p != e.field() && e.info().features.contains(p.required_features()))
+        .collect();
+    drop(e);
+    for field in paths {
+        let other = GpuMsm::with_config(MsmConfig {
+            field: Some(field),
+            ..test_config()
+        })
+        .expect("second engine");
+        assert_eq!(other.field(), field);
+        let n = 300;
+        let bases = random_bases(n, 40);
+        check(&other, &bases, &random_scalars(n, 41));
+        check(&other, &bases, &vec![random_scalars(1, 42)[0]; n]);
+        let dup = vec![bases[0]; n];
+        let s = random_scalars(1, 43)[0];
+        let scalars: Vec<Fr> = (0..n).map(|i| if i % 2 == 0 { s } else { -s }).collect();
+        check(&other, &dup, &scalars);
+    }
 }
 
 #[test]
@@ -199,8 +237,9 @@ fn timings_vs_arkworks() {
         let cpu = t.elapsed();
         assert_eq!(got, want);
         eprintln!(
-            "2^{log_n}: gpu ({}) {:.1} ms, arkworks {:.1} ms",
+            "2^{log_n}: gpu ({}, {}) {:.1} ms, arkworks {:.1} ms",
             e.info().adapter.name,
+            e.field(),
             gpu.as_secs_f64() * 1e3,
             cpu.as_secs_f64() * 1e3
         );

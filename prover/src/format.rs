@@ -20,6 +20,8 @@ const HEADER_LEN: usize = 9;
 pub enum ProofSystem {
     /// Groth16 (arkworks).
     Groth16 = 1,
+    /// PLONK with KZG commitments and SHPLONK openings (halo2).
+    Plonk = 2,
 }
 
 /// What an artifact file holds (header byte 7).
@@ -32,13 +34,23 @@ pub enum ArtifactKind {
     VerifyingKey = 2,
     /// A proof.
     Proof = 3,
+    /// A phase-2 ceremony state ([`crate::Phase2`]).
+    Phase2 = 4,
+    /// KZG parameters (the universal setup's powers of tau), PLONK only.
+    KzgParams = 5,
 }
 
 impl ArtifactKind {
     fn from_tag(tag: u8) -> Option<Self> {
-        [Self::ProvingKey, Self::VerifyingKey, Self::Proof]
-            .into_iter()
-            .find(|kind| *kind as u8 == tag)
+        [
+            Self::ProvingKey,
+            Self::VerifyingKey,
+            Self::Proof,
+            Self::Phase2,
+            Self::KzgParams,
+        ]
+        .into_iter()
+        .find(|kind| *kind as u8 == tag)
     }
 }
 
@@ -50,17 +62,21 @@ pub enum CurveId {
     Bn254 = 1,
 }
 
-fn header(kind: ArtifactKind) -> [u8; HEADER_LEN] {
+pub(crate) fn header(system: ProofSystem, kind: ArtifactKind) -> [u8; HEADER_LEN] {
     let mut h = [0u8; HEADER_LEN];
     h[..4].copy_from_slice(&MAGIC);
     h[4..6].copy_from_slice(&FORMAT_VERSION.to_le_bytes());
-    h[6] = ProofSystem::Groth16 as u8;
+    h[6] = system as u8;
     h[7] = kind as u8;
     h[8] = CurveId::Bn254 as u8;
     h
 }
 
-fn check_header(h: &[u8; HEADER_LEN], expected: ArtifactKind) -> Result<(), FormatError> {
+fn check_header(
+    h: &[u8; HEADER_LEN],
+    system: ProofSystem,
+    expected: ArtifactKind,
+) -> Result<(), FormatError> {
     let mut found = [0u8; 4];
     found.copy_from_slice(&h[..4]);
     if found != MAGIC {
@@ -76,10 +92,10 @@ fn check_header(h: &[u8; HEADER_LEN], expected: ArtifactKind) -> Result<(), Form
             supported: FORMAT_VERSION,
         });
     }
-    if h[6] != ProofSystem::Groth16 as u8 {
+    if h[6] != system as u8 {
         return Err(FormatError::WrongProofSystem {
             found: h[6],
-            expected: ProofSystem::Groth16,
+            expected: system,
         });
     }
     if h[7] != expected as u8 {
@@ -98,14 +114,15 @@ fn check_header(h: &[u8; HEADER_LEN], expected: ArtifactKind) -> Result<(), Form
     Ok(())
 }
 
-fn write_artifact<T: CanonicalSerialize>(
+pub(crate) fn write_artifact<T: CanonicalSerialize>(
     kind: ArtifactKind,
     body: &T,
     writer: impl Write,
 ) -> Result<(), FormatError> {
     let io = |source| FormatError::Io { kind, source };
     let mut w = BufWriter::new(writer);
-    w.write_all(&header(kind)).map_err(io)?;
+    w.write_all(&header(ProofSystem::Groth16, kind))
+        .map_err(io)?;
     body.serialize_with_mode(&mut w, Compress::Yes)
         .map_err(|e| match e {
             SerializationError::IoError(source) => FormatError::Io { kind, source },
@@ -115,12 +132,30 @@ fn write_artifact<T: CanonicalSerialize>(
 }
 
 /// Reads header, body (with `decode`) and end of input.
-fn read_artifact<R: Read, T>(
+pub(crate) fn read_artifact<R: Read, T>(
     kind: ArtifactKind,
     reader: R,
     decode: impl FnOnce(&mut BufReader<R>) -> Result<T, SerializationError>,
 ) -> Result<T, FormatError> {
     let mut r = BufReader::new(reader);
+    read_header(&mut r, ProofSystem::Groth16, kind)?;
+    let body = decode(&mut r).map_err(|e| match e {
+        SerializationError::IoError(source) if source.kind() == ErrorKind::UnexpectedEof => {
+            FormatError::Truncated { kind, part: "body" }
+        }
+        SerializationError::IoError(source) => FormatError::Io { kind, source },
+        source => FormatError::InvalidBody { kind, source },
+    })?;
+    expect_end(&mut r, kind)?;
+    Ok(body)
+}
+
+/// Reads and checks the header of a `system` artifact of `kind`.
+pub(crate) fn read_header(
+    r: &mut impl Read,
+    system: ProofSystem,
+    kind: ArtifactKind,
+) -> Result<(), FormatError> {
     let mut h = [0u8; HEADER_LEN];
     r.read_exact(&mut h).map_err(|source| match source.kind() {
         ErrorKind::UnexpectedEof => FormatError::Truncated {
@@ -129,18 +164,15 @@ fn read_artifact<R: Read, T>(
         },
         _ => FormatError::Io { kind, source },
     })?;
-    check_header(&h, kind)?;
-    let body = decode(&mut r).map_err(|e| match e {
-        SerializationError::IoError(source) if source.kind() == ErrorKind::UnexpectedEof => {
-            FormatError::Truncated { kind, part: "body" }
-        }
-        SerializationError::IoError(source) => FormatError::Io { kind, source },
-        source => FormatError::InvalidBody { kind, source },
-    })?;
+    check_header(&h, system, kind)
+}
+
+/// Checks that `r` has nothing left after an artifact's body.
+pub(crate) fn expect_end(r: &mut impl Read, kind: ArtifactKind) -> Result<(), FormatError> {
     let mut extra = [0u8; 1];
     loop {
         match r.read(&mut extra) {
-            Ok(0) => return Ok(body),
+            Ok(0) => return Ok(()),
             Ok(_) => return Err(FormatError::TrailingBytes { kind }),
             Err(e) if e.kind() == ErrorKind::Interrupted => continue,
             Err(source) => return Err(FormatError::Io { kind, source }),

@@ -3,7 +3,7 @@ use std::sync::{Arc, OnceLock};
 use ark_bn254::{Bn254, Fr};
 use ark_groth16::PreparedVerifyingKey;
 
-use crate::groth16::PreparedQueries;
+use crate::groth16::{CANCEL_CHUNK, Chunked, PreparedQueries};
 use crate::msm::DefaultMsmEngine;
 
 /// A Groth16 proving key for one circuit, together with its prepared verifying key.
@@ -21,6 +21,7 @@ pub struct ProvingKey {
     pub(crate) pk: ark_groth16::ProvingKey<Bn254>,
     pub(crate) vk: VerifyingKey,
     default_queries: OnceLock<Arc<PreparedQueries<DefaultMsmEngine>>>,
+    chunked_queries: OnceLock<Arc<PreparedQueries<Chunked<DefaultMsmEngine>>>>,
 }
 
 impl PartialEq for ProvingKey {
@@ -41,6 +42,7 @@ impl ProvingKey {
             pk,
             vk,
             default_queries: OnceLock::new(),
+            chunked_queries: OnceLock::new(),
         }
     }
 
@@ -48,6 +50,23 @@ impl ProvingKey {
     pub(crate) fn default_queries(&self) -> &PreparedQueries<DefaultMsmEngine> {
         self.default_queries
             .get_or_init(|| Arc::new(PreparedQueries::new(&DefaultMsmEngine::default(), &self.pk)))
+    }
+
+    /// The sliced engine of [`crate::prove_cancellable`] (without a token).
+    pub(crate) fn chunked_engine(&self) -> Chunked<DefaultMsmEngine> {
+        Chunked::new(DefaultMsmEngine::default(), CANCEL_CHUNK)
+    }
+
+    /// Prepares the sliced queries of [`crate::prove_cancellable`] now instead of at its first
+    /// call, which could not be cancelled while it prepares them (a server does this at start).
+    pub fn prepare_cancellable(&self) {
+        self.chunked_queries();
+    }
+
+    /// The queries prepared in slices for [`crate::prove_cancellable`], on first use.
+    pub(crate) fn chunked_queries(&self) -> &PreparedQueries<Chunked<DefaultMsmEngine>> {
+        self.chunked_queries
+            .get_or_init(|| Arc::new(PreparedQueries::new(&self.chunked_engine(), &self.pk)))
     }
 
     /// The underlying arkworks proving key (for baselines and other tooling).

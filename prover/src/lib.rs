@@ -8,6 +8,7 @@
 //!   and the key's shape, proves, self-verifies, and returns the proof with its public inputs;
 //!   arkworks' R1CS→QAP witness map, then the five query MSMs, concurrently, on our
 //!   [`msm::DefaultMsmEngine`] with the key's queries prepared once and kept with the key;
+//!   [`prove_cancellable`] stops soon after its [`CancelToken`] is cancelled;
 //!   [`ProvingKey::with_engine`] gives an [`EngineProver`] on any other [`msm::MsmEngine`];
 //! - [`verify`] — typed errors for a wrong public-input count and a rejected proof;
 //! - [`msm`] — the pluggable multi-scalar-multiplication engines ([`msm::MsmEngine`]): the
@@ -15,7 +16,13 @@
 //!   buckets, rayon);
 //! - versioned binary files (`write_to`/`read_from` on the key and proof types) and
 //!   snarkjs-compatible JSON ([`write_snarkjs_files`]);
-//! - [`solidity`] — Groth16 verifier contracts and the rollup example contract.
+//! - [`solidity`] — Groth16 verifier contracts and the rollup example contract;
+//! - [`circom`] — circom's `.r1cs` and `.wtns` files, both ways;
+//! - trusted setup from a public ceremony: [`Ptau`] reads and checks snarkjs Powers of Tau
+//!   files, [`Phase2`] derives a circuit's Groth16 key from one and runs the circuit-specific
+//!   phase-2 ceremony (contributions, transcript verification).
+//! - [`plonk`] — the PLONK/KZG backend (halo2, SHPLONK): dev KZG parameters, keygen, prove,
+//!   verify, versioned files.
 //!
 //! # Example
 //!
@@ -49,10 +56,10 @@
 //! |--------|------|----------------------------------------------------------------|
 //! | 0      | 4    | magic `b"BWK\0"` ([`MAGIC`])                                    |
 //! | 4      | 2    | format version, `u16` ([`FORMAT_VERSION`] = 1)                  |
-//! | 6      | 1    | proof system ([`ProofSystem`]): 1 = Groth16                    |
-//! | 7      | 1    | artifact kind ([`ArtifactKind`]): 1 = pk, 2 = vk, 3 = proof     |
+//! | 6      | 1    | proof system ([`ProofSystem`]): 1 = Groth16, 2 = PLONK         |
+//! | 7      | 1    | artifact kind ([`ArtifactKind`]): 1 = pk, 2 = vk, 3 = proof, 4 = KZG params |
 //! | 8      | 1    | curve ([`CurveId`]): 1 = BN254                                  |
-//! | 9      | rest | `ark_groth16::{ProvingKey, VerifyingKey, Proof}<Bn254>`, arkworks canonical compressed serialization |
+//! | 9      | rest | Groth16: `ark_groth16::{ProvingKey, VerifyingKey, Proof}<Bn254>`, arkworks canonical compressed serialization; PLONK: see [`plonk`] |
 //!
 //! Reading checks magic, version, proof system, kind and curve in that order, then the body,
 //! then that nothing follows it; each failure is its own [`FormatError`] variant.
@@ -65,26 +72,34 @@
 //! [`prove`] verifies each proof before returning it. Compressed decoding recovers `y` from
 //! `x`, so points are on the curve even unvalidated; BN254's G1 has cofactor 1.
 
+pub mod circom;
 mod error;
 mod format;
 mod groth16;
 mod keys;
 pub mod msm;
+mod phase2;
 mod pk_decode;
+pub mod plonk;
 mod prove;
+mod ptau;
 mod setup;
 mod snarkjs;
 pub mod solidity;
 mod verify;
+mod zkey;
 
 pub use ark_bn254::Fr;
-pub use error::{FormatError, ProverError};
+pub use error::{BinFileKind, CircomError, FormatError, ProverError};
 pub use format::{ArtifactKind, CurveId, FORMAT_VERSION, MAGIC, ProofSystem, Validate};
-pub use groth16::EngineProver;
+pub use groth16::{CANCEL_CHUNK, CancelToken, EngineProver, ProveTimings};
 pub use keys::{Proof, ProofWithInputs, ProvingKey, VerifyingKey};
-pub use prove::prove;
+pub use phase2::{Contribution, Phase2, SetupError};
+pub use prove::{prove, prove_cancellable};
+pub use ptau::{Ptau, PtauContribution};
 pub use setup::dev_setup_insecure;
 pub use snarkjs::{
-    JsonG1, JsonG2, SnarkjsProof, SnarkjsVerificationKey, snarkjs_public, write_snarkjs_files,
+    JsonG1, JsonG2, SnarkjsProof, SnarkjsVerificationKey, parse_snarkjs_public, snarkjs_public,
+    write_snarkjs_files,
 };
 pub use verify::verify;

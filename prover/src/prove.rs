@@ -2,7 +2,7 @@ use ark_bn254::Fr;
 use ark_relations::gr1cs::ConstraintSynthesizer;
 use rand::{CryptoRng, RngCore};
 
-use crate::groth16::prove_with_queries;
+use crate::groth16::{CancelToken, ProveTimings, prove_with_queries};
 use crate::msm::DefaultMsmEngine;
 use crate::{ProofWithInputs, ProverError, ProvingKey};
 
@@ -24,5 +24,32 @@ pub fn prove<C: ConstraintSynthesizer<Fr>>(
     rng: &mut (impl RngCore + CryptoRng),
 ) -> Result<ProofWithInputs, ProverError> {
     let engine = DefaultMsmEngine::default();
-    prove_with_queries(pk, &engine, pk.default_queries(), circuit, rng)
+    prove_with_queries(pk, &engine, pk.default_queries(), circuit, rng, None)
+        .map(|(proved, _)| proved)
+}
+
+/// [`prove`] that stops with [`ProverError::Cancelled`] soon after `cancel` is cancelled from
+/// another thread: the token is checked before and after synthesis, after the witness map, and
+/// between slices of [`CANCEL_CHUNK`](crate::CANCEL_CHUNK) bases of every query MSM (so a
+/// cancelled proof stops within one slice, not one whole MSM). Uncancelled, it returns the
+/// same kind of proof as [`prove`], and the wall times of its two phases.
+///
+/// The MSMs run on the default engine over the key's queries prepared in slices, prepared at
+/// the first call and kept with the key (separately from [`prove`]'s).
+#[tracing::instrument(level = "debug", skip_all)]
+pub fn prove_cancellable<C: ConstraintSynthesizer<Fr>>(
+    pk: &ProvingKey,
+    circuit: C,
+    rng: &mut (impl RngCore + CryptoRng),
+    cancel: &CancelToken,
+) -> Result<(ProofWithInputs, ProveTimings), ProverError> {
+    let engine = pk.chunked_engine().watching(cancel.clone());
+    prove_with_queries(
+        pk,
+        &engine,
+        pk.chunked_queries(),
+        circuit,
+        rng,
+        Some(cancel),
+    )
 }

@@ -10,7 +10,9 @@ use std::{fs::File, io::BufWriter, path::Path};
 
 use ark_bn254::{Fq2, Fr, G1Affine, G2Affine};
 use ark_ec::AffineRepr;
-use serde::Serialize;
+use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
+use ark_ff::{BigInt, One, PrimeField, Zero};
+use serde::{Deserialize, Serialize};
 
 use crate::{Proof, ProverError, VerifyingKey};
 
@@ -42,7 +44,7 @@ fn g2(p: &G2Affine) -> JsonG2 {
 }
 
 /// `proof.json` as `snarkjs groth16 prove` writes it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnarkjsProof {
     /// The proof's `A` (G1).
     pub pi_a: JsonG1,
@@ -70,7 +72,7 @@ impl SnarkjsProof {
 }
 
 /// `verification_key.json` as `snarkjs zkey export verificationkey` writes it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SnarkjsVerificationKey {
     /// Always `"groth16"`.
     pub protocol: String,
@@ -112,6 +114,98 @@ impl SnarkjsVerificationKey {
             ic: raw.gamma_abc_g1.iter().map(g1).collect(),
         }
     }
+}
+
+impl SnarkjsProof {
+    /// The proof this JSON describes (as `snarkjs groth16 prove` writes it); points are checked
+    /// to be in their groups.
+    pub fn to_proof(&self) -> Result<Proof, ProverError> {
+        Ok(Proof(ark_groth16::Proof {
+            a: parse_g1(&self.pi_a, "pi_a")?,
+            b: parse_g2(&self.pi_b, "pi_b")?,
+            c: parse_g1(&self.pi_c, "pi_c")?,
+        }))
+    }
+}
+
+impl SnarkjsVerificationKey {
+    /// The verifying key this JSON describes (as `snarkjs zkey export verificationkey` writes
+    /// it); `vk_alphabeta_12` is recomputed, not read.
+    pub fn to_verifying_key(&self) -> Result<VerifyingKey, ProverError> {
+        if self.ic.len() != self.n_public + 1 {
+            return Err(json_error(format!(
+                "IC has {} points for nPublic = {}",
+                self.ic.len(),
+                self.n_public
+            )));
+        }
+        let gamma_abc_g1 = self
+            .ic
+            .iter()
+            .enumerate()
+            .map(|(i, p)| parse_g1(p, &format!("IC[{i}]")))
+            .collect::<Result<_, _>>()?;
+        Ok(VerifyingKey::from_ark(ark_groth16::VerifyingKey {
+            alpha_g1: parse_g1(&self.vk_alpha_1, "vk_alpha_1")?,
+            beta_g2: parse_g2(&self.vk_beta_2, "vk_beta_2")?,
+            gamma_g2: parse_g2(&self.vk_gamma_2, "vk_gamma_2")?,
+            delta_g2: parse_g2(&self.vk_delta_2, "vk_delta_2")?,
+            gamma_abc_g1,
+        }))
+    }
+}
+
+fn json_error(what: String) -> ProverError {
+    ProverError::SnarkjsJson { what }
+}
+
+/// A canonical decimal field element.
+fn parse_field<F: PrimeField<BigInt = BigInt<4>>>(s: &str, what: &str) -> Result<F, ProverError> {
+    s.parse::<BigInt<4>>()
+        .ok()
+        .and_then(F::from_bigint)
+        .ok_or_else(|| json_error(format!("{what}: {s:?} is not a canonical field element")))
+}
+
+/// Projective `[x, y, z]` with `z` 1 (affine) or 0 (the identity, snarkjs' `["0", "1", "0"]`).
+fn parse_point<C: SWCurveConfig, T>(
+    coords: &[T; 3],
+    what: &str,
+    parse: impl Fn(&T, &str) -> Result<C::BaseField, ProverError>,
+) -> Result<Affine<C>, ProverError> {
+    let z = parse(&coords[2], what)?;
+    if z.is_zero() {
+        return Ok(Affine::identity());
+    }
+    if !z.is_one() {
+        return Err(json_error(format!("{what}: z must be 0 or 1 (affine)")));
+    }
+    let p = Affine::<C>::new_unchecked(parse(&coords[0], what)?, parse(&coords[1], what)?);
+    if !p.is_on_curve() || !p.is_in_correct_subgroup_assuming_on_curve() {
+        return Err(json_error(format!(
+            "{what} is not a point of the prime-order group"
+        )));
+    }
+    Ok(p)
+}
+
+fn parse_g1(p: &JsonG1, what: &str) -> Result<G1Affine, ProverError> {
+    parse_point(p, what, |s, w| parse_field(s, w))
+}
+
+fn parse_g2(p: &JsonG2, what: &str) -> Result<G2Affine, ProverError> {
+    parse_point(p, what, |[c0, c1], w| {
+        Ok(Fq2::new(parse_field(c0, w)?, parse_field(c1, w)?))
+    })
+}
+
+/// Parses `public.json` (decimal strings, circuit order).
+pub fn parse_snarkjs_public(values: &[String]) -> Result<Vec<Fr>, ProverError> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, s)| parse_field(s, &format!("public input {i}")))
+        .collect()
 }
 
 /// `public.json`: the public inputs as decimal strings, in circuit order.

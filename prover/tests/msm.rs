@@ -105,3 +105,108 @@ fn glv_edge_scalars() {
         }
     }
 }
+
+/// The GPU engine (feature `gpu`): a shared engine (kernel compilation on lavapipe is slow)
+/// with no size threshold, so every G1 MSM of the suite runs on the device. With `CI=true` a
+/// missing adapter fails; elsewhere the suite runs on the CPU fallback with a note.
+#[cfg(feature = "gpu")]
+mod gpu_engine {
+    use std::sync::OnceLock;
+
+    use ark_bn254::{Fr, G1Affine, G1Projective, g1};
+    use ark_ec::{CurveGroup, PrimeGroup};
+    use bulwark_prover::msm::{GpuConfig, GpuError, GpuMsm, MsmEngine, Pippenger};
+
+    use super::msm_support;
+
+    /// Environment variable marking the child process of [`no_adapter_falls_back_to_cpu`].
+    const NO_ADAPTER_CHILD: &str = "BULWARK_TEST_NO_ADAPTER_CHILD";
+
+    pub fn shared() -> &'static GpuMsm {
+        static ENGINE: OnceLock<GpuMsm> = OnceLock::new();
+        ENGINE.get_or_init(|| {
+            let config = GpuConfig {
+                min_len: 0,
+                ..GpuConfig::default()
+            };
+            match GpuMsm::try_with_cpu(Pippenger::new(), config) {
+                Ok(engine) => engine,
+                Err((_, e @ GpuError::NoAdapter(_)))
+                    if std::env::var("CI").as_deref() != Ok("true") =>
+                {
+                    eprintln!("GPU part SKIPPED ({e}): the suite runs on the CPU fallback");
+                    GpuMsm::new().with_min_len(0)
+                }
+                Err((_, e)) => panic!("GPU required: {e}"),
+            }
+        })
+    }
+
+    fn inputs(n: u64) -> (Vec<G1Affine>, Vec<Fr>) {
+        let g = G1Projective::generator();
+        let bases: Vec<G1Projective> = (1..=n).map(|i| g * Fr::from(i * 7919 + 1)).collect();
+        let scalars = (1..=n)
+            .map(|i| Fr::from(i * i + 3) - Fr::from(1u64 << 40))
+            .collect();
+        (G1Projective::normalize_batch(&bases), scalars)
+    }
+
+    /// Below the threshold the bases stay on the CPU engine, at and above it they are
+    /// resident on the device; both answers are exact.
+    #[test]
+    fn threshold_routes_small_inputs_to_cpu() {
+        let engine = shared();
+        if engine.device().is_none() {
+            return;
+        }
+        let engine = GpuMsm::try_with_cpu(
+            Pippenger::new(),
+            GpuConfig {
+                min_len: 100,
+                ..GpuConfig::default()
+            },
+        )
+        .map_err(|(_, e)| e)
+        .expect("adapter");
+        assert_eq!(engine.min_len(), 100);
+        for (n, on_device) in [(99, false), (100, true)] {
+            let (bases, scalars) = inputs(n);
+            let prepared = MsmEngine::<g1::Config>::prepare(&engine, bases.clone());
+            assert_eq!(prepared.on_device(), on_device, "n = {n}");
+            let got =
+                MsmEngine::<g1::Config>::msm(&engine, &prepared, &scalars).expect("lengths match");
+            assert_eq!(got, msm_support::naive(&bases, &scalars), "n = {n}");
+        }
+    }
+
+    /// Without an adapter (the child process sees only the Metal backend, absent on Linux and
+    /// Windows) the engine runs on the CPU and is still exact.
+    #[test]
+    fn no_adapter_falls_back_to_cpu() {
+        if std::env::var_os(NO_ADAPTER_CHILD).is_some() {
+            let engine = GpuMsm::new().with_min_len(0);
+            assert!(engine.device().is_none(), "expected no adapter");
+            let (bases, scalars) = inputs(50);
+            let prepared = MsmEngine::<g1::Config>::prepare(&engine, bases.clone());
+            assert!(!prepared.on_device());
+            let got =
+                MsmEngine::<g1::Config>::msm(&engine, &prepared, &scalars).expect("lengths match");
+            assert_eq!(got, msm_support::naive(&bases, &scalars));
+            return;
+        }
+        if cfg!(target_os = "macos") || cfg!(target_os = "ios") {
+            return; // Metal is the real adapter there.
+        }
+        let exe = std::env::current_exe().expect("test binary path");
+        let status = std::process::Command::new(exe)
+            .args(["--exact", "gpu_engine::no_adapter_falls_back_to_cpu"])
+            .env(NO_ADAPTER_CHILD, "1")
+            .env("WGPU_BACKEND", "metal")
+            .status()
+            .expect("child test runs");
+        assert!(status.success(), "child test failed: {status}");
+    }
+}
+
+#[cfg(feature = "gpu")]
+msm_suite!(gpu, *gpu_engine::shared());

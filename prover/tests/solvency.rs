@@ -98,3 +98,41 @@ fn solvency_proves_and_verifies_end_to_end() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn inclusion_proofs_verify_for_every_user_in_a_sample_and_fail_for_a_modified_balance() -> TestResult
+{
+    let mut rng = ChaCha20Rng::seed_from_u64(12);
+    // 2^3 leaves, 7 users: the sample is the whole book, one leaf stays empty.
+    let params = SolvencyParams::new(2, 2, 1)?;
+    let csv: String = std::iter::once("user_id,BTC,ETH\n".to_owned())
+        .chain((0..7u64).map(|i| format!("user-{i},{},{}\n", 1000 + i * 37, i * i)))
+        .collect();
+    let book = Book::from_csv(csv.as_bytes())?;
+    let reserves = Reserves::from_json(r#"{"BTC": "100000", "ETH": "1000"}"#.as_bytes())?;
+    let book = CommittedBook::new(&book, &reserves, params, BlindingSeed::random(&mut rng))?;
+    let commitment = book.statement().book_commitment;
+    let pk = dev_setup_insecure(InclusionCircuit::blank(params), 4)?;
+
+    for i in 0..7u64 {
+        let id = format!("user-{i}");
+        let balances = vec![1000 + i * 37, i * i];
+        let proof = prove(&pk, book.inclusion_circuit(&id)?, &mut rng)?.proof;
+        let claim = InclusionClaim::new(commitment, &id, balances.clone())?;
+        verify(pk.verifying_key(), &claim.public_inputs(), &proof)?;
+        // The same proof against each balance raised or lowered by one unit fails.
+        for (asset, delta) in [(0, 1i64), (0, -1), (1, 1)] {
+            let mut modified = balances.clone();
+            modified[asset] = modified[asset].wrapping_add_signed(delta);
+            let claim = InclusionClaim::new(commitment, &id, modified)?;
+            assert!(
+                matches!(
+                    verify(pk.verifying_key(), &claim.public_inputs(), &proof),
+                    Err(ProverError::InvalidProof)
+                ),
+                "{id}: asset {asset} changed by {delta} still verifies"
+            );
+        }
+    }
+    Ok(())
+}

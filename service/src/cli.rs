@@ -31,6 +31,9 @@ pub enum Command {
     /// Proof of solvency: commit, setup, prove, verify, inclusion, verify-inclusion.
     #[command(subcommand)]
     Solvency(crate::commands::solvency::SolvencyCommand),
+    /// Trusted setup from a public Powers of Tau: export the R1CS, run a phase-2 ceremony.
+    #[command(subcommand)]
+    Setup(crate::commands::setup::SetupCommand),
     /// End to end on sample data: sample state and signed batch, check, dev setup, prove, verify.
     Demo(DemoArgs),
     /// Side-by-side timings: our MSM engines and prover against arkworks (and halo2curves).
@@ -42,6 +45,13 @@ pub enum Command {
     Worker(crate::commands::worker::WorkerArgs),
     /// Talks to a running prover service: submit, get, watch, cancel, list.
     Client(crate::commands::client::ClientArgs),
+    /// Exports contracts: `export solidity` writes Groth16 verifiers and example contracts.
+    #[command(subcommand)]
+    Export(crate::commands::export::ExportCommand),
+    /// The GPU MSM engine: adapter info and self-test, benchmark.
+    #[cfg(feature = "gpu")]
+    #[command(subcommand)]
+    Gpu(crate::commands::gpu::GpuCommand),
 }
 
 /// `bulwark rollup ...`.
@@ -119,6 +129,9 @@ pub struct ProveArgs {
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Run the G1 MSMs on the GPU (falls back to the CPU, with a log line, without an adapter).
+    #[arg(long)]
+    pub gpu: bool,
 }
 
 /// `bulwark rollup verify`.

@@ -4,10 +4,10 @@ use bulwark_proto::v1::{self as pb, prover_client::ProverClient};
 use tonic::{
     Request, Status, Streaming,
     metadata::{AsciiMetadataValue, errors::InvalidMetadataValue},
-    transport::Channel,
+    transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity},
 };
 
-use crate::server::TENANT_HEADER;
+use crate::server::{AUTHORIZATION_HEADER, TENANT_HEADER};
 
 /// Why a client call failed.
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +27,17 @@ pub enum ClientError {
         tenant: String,
         /// Why.
         source: InvalidMetadataValue,
+    },
+    /// The API key cannot travel as gRPC metadata.
+    #[error("invalid API key: {0}")]
+    ApiKey(InvalidMetadataValue),
+    /// The server address is not a valid URI, or the TLS settings were rejected.
+    #[error("server address {addr}: {source}")]
+    Endpoint {
+        /// The address.
+        addr: String,
+        /// The transport error.
+        source: tonic::transport::Error,
     },
     /// The server answered with an error.
     #[error("{} ({:?})", .0.message(), .0.code())]
@@ -53,29 +64,85 @@ pub struct SubmitOptions {
     pub deadline_unix_ms: Option<u64>,
 }
 
+/// TLS settings of [`Client::connect_tls`] (PEM contents, not paths).
+#[derive(Clone, Debug, Default)]
+pub struct ClientTls {
+    /// The CA that signed the server's certificate; `None`: the platform's roots are not
+    /// loaded, so set it unless the server's certificate is signed by one given here.
+    pub ca_pem: Option<Vec<u8>>,
+    /// The client's certificate chain and key, for servers that require mTLS.
+    pub identity_pem: Option<(Vec<u8>, Vec<u8>)>,
+    /// The name to check the server's certificate against; default: the address's host.
+    pub domain: Option<String>,
+}
+
 /// A connection to a bulwark prover service, acting for one tenant.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: ProverClient<Channel>,
     tenant: Option<AsciiMetadataValue>,
+    api_key: Option<AsciiMetadataValue>,
 }
 
 impl Client {
-    /// Connects to `addr` (`http://host:port`).
+    /// Connects to `addr` (`http://host:port`) in plaintext.
     pub async fn connect(addr: impl Into<String>) -> Result<Self, ClientError> {
-        let addr = addr.into();
-        let inner = ProverClient::connect(addr.clone())
+        Self::connect_with(addr.into(), None).await
+    }
+
+    /// Connects to `addr` (`https://host:port`) over TLS.
+    pub async fn connect_tls(addr: impl Into<String>, tls: ClientTls) -> Result<Self, ClientError> {
+        Self::connect_with(addr.into(), Some(tls)).await
+    }
+
+    async fn connect_with(addr: String, tls: Option<ClientTls>) -> Result<Self, ClientError> {
+        let endpoint_error = |source| ClientError::Endpoint {
+            addr: addr.clone(),
+            source,
+        };
+        let mut endpoint = Endpoint::from_shared(addr.clone()).map_err(endpoint_error)?;
+        if let Some(tls) = tls {
+            let mut config = ClientTlsConfig::new();
+            if let Some(ca) = tls.ca_pem {
+                config = config.ca_certificate(Certificate::from_pem(ca));
+            }
+            if let Some((cert, key)) = tls.identity_pem {
+                config = config.identity(Identity::from_pem(cert, key));
+            }
+            if let Some(domain) = tls.domain {
+                config = config.domain_name(domain);
+            }
+            endpoint = endpoint.tls_config(config).map_err(endpoint_error)?;
+        }
+        let channel = endpoint
+            .connect()
             .await
-            .map_err(|source| ClientError::Connect { addr, source })?;
+            .map_err(|source| ClientError::Connect {
+                addr: addr.clone(),
+                source,
+            })?;
         Ok(Self {
-            inner: inner
+            inner: ProverClient::new(channel)
                 .max_decoding_message_size(usize::MAX)
                 .max_encoding_message_size(usize::MAX),
             tenant: None,
+            api_key: None,
         })
     }
 
-    /// Acts for `tenant` (sent as the `x-bulwark-tenant` metadata entry).
+    /// Authenticates with `key` (sent as `authorization: Bearer <key>`); the key decides the
+    /// tenant.
+    pub fn with_api_key(mut self, key: &str) -> Result<Self, ClientError> {
+        let mut value: AsciiMetadataValue = format!("Bearer {key}")
+            .parse()
+            .map_err(ClientError::ApiKey)?;
+        value.set_sensitive(true);
+        self.api_key = Some(value);
+        Ok(self)
+    }
+
+    /// Acts for `tenant` (sent as the `x-bulwark-tenant` metadata entry; servers with API
+    /// keys ignore it).
     pub fn with_tenant(mut self, tenant: &str) -> Result<Self, ClientError> {
         let value = tenant.parse().map_err(|source| ClientError::Tenant {
             tenant: tenant.to_owned(),
@@ -89,6 +156,9 @@ impl Client {
         let mut req = Request::new(message);
         if let Some(tenant) = &self.tenant {
             req.metadata_mut().insert(TENANT_HEADER, tenant.clone());
+        }
+        if let Some(key) = &self.api_key {
+            req.metadata_mut().insert(AUTHORIZATION_HEADER, key.clone());
         }
         req
     }

@@ -41,10 +41,14 @@ fn run(cli: cli::Cli, progress: &progress::Progress) -> anyhow::Result<()> {
     match cli.command {
         cli::Command::Rollup(cmd) => commands::rollup::run(cmd, progress),
         cli::Command::Solvency(cmd) => commands::solvency::run(cmd, progress),
+        cli::Command::Setup(cmd) => commands::setup::run(cmd, progress),
         cli::Command::Demo(args) => demo::run(&args, progress),
-        cli::Command::Bench(cmd) => commands::bench::run(cmd),
+        cli::Command::Bench(cmd) => commands::bench::run(cmd, progress),
         cli::Command::Serve(args) => commands::serve::run(args),
         cli::Command::Worker(args) => commands::worker::run(args),
         cli::Command::Client(args) => commands::client::run(args),
+        cli::Command::Export(cmd) => commands::export::run(cmd),
+        #[cfg(feature = "gpu")]
+        cli::Command::Gpu(cmd) => commands::gpu::run(cmd, progress),
     }
 }

@@ -56,6 +56,12 @@ impl Progress {
         bar
     }
 
+    /// A bar over a library computation's own units (hashes of a tree build), driven by its
+    /// `(done, total)` reports; clear it with [`UnitsBar::finish`].
+    pub fn units(&self, message: &'static str) -> UnitsBar {
+        UnitsBar(self.bar(0, message))
+    }
+
     /// A bar over the named stages of one command, run one after the other with
     /// [`Stages::run`].
     pub fn stages(&self, total: usize) -> Stages {
@@ -71,6 +77,25 @@ impl Progress {
             bar,
             timings: Timings::default(),
         }
+    }
+}
+
+/// A bar that a library reports its progress to (see [`Progress::units`]).
+#[derive(Debug, Clone)]
+pub struct UnitsBar(ProgressBar);
+
+impl UnitsBar {
+    /// Clears the bar from the screen.
+    pub fn finish(&self) {
+        self.0.finish_and_clear();
+    }
+}
+
+impl bulwark_circuits::progress::Progress for UnitsBar {
+    fn report(&self, done: u64, total: u64) {
+        self.0.set_length(total);
+        // Reports from parallel chunks may arrive out of order: never move backwards.
+        self.0.set_position(done.max(self.0.position()));
     }
 }
 
@@ -119,6 +144,11 @@ impl Timings {
     /// Appends another command's timings after these.
     pub fn extend(&mut self, other: Timings) {
         self.0.extend(other.0);
+    }
+
+    /// The stages' wall times added up.
+    pub fn total(&self) -> Duration {
+        self.0.iter().map(|(_, took)| *took).sum()
     }
 
     /// One `name  seconds` line per stage, the names padded to one column.

@@ -1,22 +1,30 @@
 //! In-process workers: claim a job, run its stages on the blocking pool, heartbeat the lease,
-//! and stop between stages when the job was cancelled, its lease was lost, its deadline
-//! passed or the server is shutting down.
+//! and stop when the job is cancelled, its lease is lost or its deadline passes. A supervisor
+//! task per job notices a cancellation (at once for this process's CancelJob, within
+//! [`CANCEL_POLL`] for another's) and cancels the proof's [`CancelToken`], which the prover
+//! checks between stages and between MSM slices, so the worker is free again within a second.
 
 use std::{
-    sync::Arc,
+    collections::HashMap,
+    sync::{Arc, Mutex, PoisonError},
     time::{Duration, Instant},
 };
 
 use bulwark_circuits::rollup::{self, Batch, RollupCircuit, State};
-use bulwark_prover::{ProofWithInputs, prove, snarkjs_public};
+use bulwark_prover::{CancelToken, ProverError, snarkjs_public};
+
+use crate::engine::prove_cancellable;
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tracing::Instrument;
 
 use crate::{
-    server::RollupKeys,
-    store::{Claimed, JobStore, ProofOutput, Stage, StageTiming, now_ms},
+    server::{Metrics, RollupKeys},
+    store::{Claimed, Job, JobState, JobStore, ProofOutput, Stage, StageTiming, now_ms},
 };
+
+/// How often a running job's supervisor re-reads the job when no in-process event arrives.
+const CANCEL_POLL: Duration = Duration::from_millis(200);
 
 /// The stored payload of a rollup job.
 #[derive(Serialize, Deserialize)]
@@ -43,6 +51,24 @@ impl Events {
     }
 }
 
+/// The cancel tokens of the jobs this process is proving, by job id.
+#[derive(Clone, Default)]
+pub(crate) struct RunningJobs(Arc<Mutex<HashMap<String, CancelToken>>>);
+
+impl RunningJobs {
+    fn with<R>(&self, f: impl FnOnce(&mut HashMap<String, CancelToken>) -> R) -> R {
+        f(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Cancels every running proof (shutdown after the grace period); returns how many.
+    pub(crate) fn cancel_all(&self) -> usize {
+        self.with(|jobs| {
+            jobs.values().for_each(CancelToken::cancel);
+            jobs.len()
+        })
+    }
+}
+
 /// What every worker of one process shares.
 pub(crate) struct WorkerContext {
     pub(crate) store: Arc<dyn JobStore>,
@@ -52,6 +78,8 @@ pub(crate) struct WorkerContext {
     pub(crate) owner: String,
     pub(crate) lease: Duration,
     pub(crate) poll: Duration,
+    pub(crate) metrics: Metrics,
+    pub(crate) running: RunningJobs,
 }
 
 impl WorkerContext {
@@ -62,12 +90,24 @@ impl WorkerContext {
 
 /// Why a job stopped before its result was stored.
 enum Stop {
-    /// Cancelled, or the lease was lost: the result is discarded.
+    /// Cancelled, or the lease was lost (or, at shutdown, stopped for requeueing): nothing is
+    /// stored; the result, if any, is discarded.
     Lost,
-    /// Shutting down: the job is released back to the queue by the server.
-    Shutdown,
-    /// The job failed; `retry` when the failure is transient.
-    Failed { error: String, retry: bool },
+    /// The job failed; `retry` when the failure is transient. `reason` labels the metric.
+    Failed {
+        error: String,
+        retry: bool,
+        reason: &'static str,
+    },
+}
+
+/// A deterministic failure (the same job fails the same way again): not retried.
+fn failed<E: std::fmt::Display>(reason: &'static str, what: &str) -> impl FnOnce(E) -> Stop {
+    move |e| Stop::Failed {
+        error: format!("{what}: {e}"),
+        retry: false,
+        reason,
+    }
 }
 
 /// Runs one worker until `shutdown` turns true.
@@ -113,48 +153,81 @@ pub(crate) async fn run(
 async fn run_job(ctx: &Arc<WorkerContext>, claimed: Claimed, shutdown: &watch::Receiver<bool>) {
     let id = claimed.job.id.clone();
     tracing::info!("job started");
-    let heartbeat = tokio::spawn(heartbeat(ctx.clone(), id.clone()));
-    let result = prove_job(ctx, &claimed, shutdown).await;
-    heartbeat.abort();
+    let token = CancelToken::new();
+    ctx.running
+        .with(|jobs| jobs.insert(id.clone(), token.clone()));
+    let supervisor = tokio::spawn(supervise(ctx.clone(), claimed.job.clone(), token.clone()));
+    let result = prove_job(ctx, &claimed, &token).await;
+    supervisor.abort();
+    ctx.running.with(|jobs| jobs.remove(&id));
     let now = now_ms();
     let outcome = match result {
         Ok(output) => match ctx.store.complete(&id, &ctx.owner, &output, now).await {
             Ok(true) => {
                 tracing::info!("job succeeded");
+                ctx.metrics.finished("succeeded");
                 return;
             }
             Ok(false) => Ok(false),
             Err(e) => Err(e),
         },
-        Err(Stop::Failed { error, retry }) => {
-            tracing::warn!(%error, retry, "job failed");
+        Err(Stop::Failed {
+            error,
+            retry,
+            reason,
+        }) => {
+            tracing::warn!(%error, retry, reason, "job failed");
+            ctx.metrics.failure(reason);
             ctx.store.fail(&id, &ctx.owner, &error, retry, now).await
         }
-        Err(Stop::Lost) => Ok(false),
-        Err(Stop::Shutdown) => {
-            tracing::info!("shutting down: job left for requeueing");
+        Err(Stop::Lost) if *shutdown.borrow() => {
+            tracing::info!("shutting down: job stopped, left for requeueing");
+            ctx.metrics.finished("requeued");
             return;
         }
+        Err(Stop::Lost) => Ok(false),
     };
     match outcome {
-        Ok(true) => {}
-        Ok(false) => tracing::info!("job cancelled or lease lost: result discarded"),
+        Ok(true) => ctx.metrics.finished("failed"),
+        Ok(false) => {
+            tracing::info!("job cancelled or lease lost: result discarded");
+            ctx.metrics.finished("discarded");
+        }
         Err(e) => tracing::error!(error = %e, "recording the job's outcome failed"),
     }
 }
 
-/// Extends the lease every third of its length while the job runs.
-async fn heartbeat(ctx: Arc<WorkerContext>, id: String) {
+/// Keeps the lease alive (every third of its length) and cancels `token` as soon as the job
+/// is no longer running under this process's lease: woken by in-process events (this
+/// process's CancelJob) or every [`CANCEL_POLL`].
+async fn supervise(ctx: Arc<WorkerContext>, job: Job, token: CancelToken) {
+    let mut events = ctx.events.subscribe();
+    let beat_every = ctx.lease / 3;
+    let mut last_beat = Instant::now();
     loop {
-        tokio::time::sleep(ctx.lease / 3).await;
-        match ctx
-            .store
-            .heartbeat(&id, &ctx.owner, None, ctx.lease_until())
-            .await
-        {
+        tokio::select! {
+            _ = events.changed() => {}
+            () = tokio::time::sleep(CANCEL_POLL) => {}
+        }
+        let ours = if last_beat.elapsed() >= beat_every {
+            last_beat = Instant::now();
+            ctx.store
+                .heartbeat(&job.id, &ctx.owner, None, ctx.lease_until())
+                .await
+        } else {
+            ctx.store
+                .get(&job.tenant, &job.id)
+                .await
+                .map(|now| now.is_some_and(|now| now.state == JobState::Running))
+        };
+        match ours {
             Ok(true) => {}
-            Ok(false) => return,
-            Err(e) => tracing::warn!(error = %e, "heartbeat failed"),
+            Ok(false) => {
+                tracing::info!("job cancelled or lease lost: stopping the proof");
+                token.cancel();
+                return;
+            }
+            Err(e) => tracing::warn!(error = %e, "checking the job's lease failed"),
         }
     }
 }
@@ -163,18 +236,19 @@ async fn heartbeat(ctx: Arc<WorkerContext>, id: String) {
 async fn prove_job(
     ctx: &Arc<WorkerContext>,
     claimed: &Claimed,
-    shutdown: &watch::Receiver<bool>,
+    token: &CancelToken,
 ) -> Result<ProofOutput, Stop> {
     let job = &claimed.job;
     let mut timings = Vec::new();
     let gate = |stage: Stage| async move {
-        if *shutdown.borrow() {
-            return Err(Stop::Shutdown);
+        if token.is_cancelled() {
+            return Err(Stop::Lost);
         }
         if job.deadline_ms.is_some_and(|deadline| now_ms() > deadline) {
             return Err(Stop::Failed {
                 error: format!("deadline exceeded before stage {}", stage.as_str()),
                 retry: false,
+                reason: "deadline",
             });
         }
         match ctx
@@ -190,6 +264,7 @@ async fn prove_job(
             Err(e) => Err(Stop::Failed {
                 error: format!("job store: {e}"),
                 retry: true,
+                reason: "store",
             }),
         }
     };
@@ -197,38 +272,45 @@ async fn prove_job(
     gate(Stage::Check).await?;
     let payload = claimed.payload.clone();
     let params = ctx.keys.params;
-    let (state, batch) = stage(&mut timings, Stage::Check, move || {
+    let (state, batch) = stage(ctx, &mut timings, Stage::Check, move || {
         let payload: RollupPayload = serde_json::from_slice(&payload)
-            .map_err(|e| format!("stored payload is not a rollup witness: {e}"))?;
+            .map_err(failed("payload", "stored payload is not a rollup witness"))?;
         rollup::check(&payload.state, &payload.batch, &params)
-            .map_err(|e| format!("invalid witness: {e}"))?;
+            .map_err(failed("invalid_witness", "invalid witness"))?;
         Ok((payload.state, payload.batch))
     })
     .await?;
 
     gate(Stage::Witness).await?;
-    let circuit = stage(&mut timings, Stage::Witness, move || {
+    let circuit = stage(ctx, &mut timings, Stage::Witness, move || {
         let mut state = state;
         let witness = rollup::build_witness(&mut state, &batch, &params)
-            .map_err(|e| format!("building the witness: {e}"))?;
-        RollupCircuit::new(params, witness).map_err(|e| format!("building the circuit: {e}"))
+            .map_err(failed("witness", "building the witness"))?;
+        RollupCircuit::new(params, witness).map_err(failed("witness", "building the circuit"))
     })
     .await?;
 
     gate(Stage::Prove).await?;
-    let keys = ctx.keys.clone();
-    let proved: ProofWithInputs = stage(&mut timings, Stage::Prove, move || {
-        prove(&keys.pk, circuit, &mut rand::thread_rng()).map_err(|e| format!("proving: {e}"))
-    })
-    .await?;
+    let (keys, cancel) = (ctx.keys.clone(), token.clone());
+    let (proved, prove_timings) =
+        stage(
+            ctx,
+            &mut timings,
+            Stage::Prove,
+            move || match prove_cancellable(&keys.pk, circuit, &mut rand::thread_rng(), &cancel) {
+                Err(ProverError::Cancelled) => Err(Stop::Lost),
+                other => other.map_err(failed("prove", "proving")),
+            },
+        )
+        .await?;
+    if let Some(prove_timings) = prove_timings {
+        ctx.metrics.msm(prove_timings.msm);
+    }
     let mut proof = Vec::new();
     proved
         .proof
         .write_to(&mut proof)
-        .map_err(|e| Stop::Failed {
-            error: format!("encoding the proof: {e}"),
-            retry: false,
-        })?;
+        .map_err(failed("encode", "encoding the proof"))?;
     Ok(ProofOutput {
         proof,
         public_inputs: snarkjs_public(&proved.public_inputs),
@@ -236,27 +318,25 @@ async fn prove_job(
     })
 }
 
-/// Runs one CPU-bound stage on the blocking pool and times it. Its own errors are
-/// deterministic (the same witness fails the same way): not retried. A panic is retried.
+/// Runs one CPU-bound stage on the blocking pool and times it (and records it in the metrics).
+/// A panic is retried.
 async fn stage<T: Send + 'static>(
+    ctx: &WorkerContext,
     timings: &mut Vec<StageTiming>,
     stage: Stage,
-    f: impl FnOnce() -> Result<T, String> + Send + 'static,
+    f: impl FnOnce() -> Result<T, Stop> + Send + 'static,
 ) -> Result<T, Stop> {
     let start = Instant::now();
     let result = tokio::task::spawn_blocking(f).await;
     let seconds = start.elapsed().as_secs_f64();
     tracing::debug!(stage = stage.as_str(), seconds, "stage done");
     timings.push(StageTiming { stage, seconds });
-    match result {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(error)) => Err(Stop::Failed {
-            error,
-            retry: false,
-        }),
-        Err(e) => Err(Stop::Failed {
+    ctx.metrics.stage(stage, seconds);
+    result.unwrap_or_else(|e| {
+        Err(Stop::Failed {
             error: format!("stage {} panicked: {e}", stage.as_str()),
             retry: true,
-        }),
-    }
+            reason: "panic",
+        })
+    })
 }

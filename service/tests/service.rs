@@ -1,37 +1,29 @@
 //! The prover service end to end over loopback gRPC, on a tiny rollup (D = 4, B = 2).
 
+mod common;
+
 use std::{
     path::{Path, PathBuf},
-    str::FromStr,
     sync::OnceLock,
     time::Duration,
 };
 
 use bulwark_circuits::rollup::{RollupParams, sample};
-use bulwark_prover::{Fr, Proof, VerifyingKey, verify};
 use bulwark_service::{
     client::{Client, ClientError, SubmitOptions},
     proto::v1 as pb,
-    server::{ServeConfig, load_or_create, serve},
 };
-use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+use common::{LIMIT, Running, wait};
 
 const DEPTH: usize = 4;
 const BATCH: usize = 2;
-/// Every test finishes well within this.
-const LIMIT: Duration = Duration::from_secs(120);
 
 fn params() -> RollupParams {
     RollupParams::new(DEPTH, BATCH).expect("valid shape")
 }
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("bulwark-service")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
+    common::scratch("bulwark-service", name)
 }
 
 /// Dev keys for (D, B), made once for the whole binary.
@@ -39,102 +31,21 @@ fn keys_dir() -> &'static Path {
     static KEYS: OnceLock<PathBuf> = OnceLock::new();
     KEYS.get_or_init(|| {
         let dir = scratch("keys");
-        load_or_create(&dir, params(), Some(7)).expect("dev keys");
+        common::make_keys(&dir, params());
         dir
     })
 }
 
-struct Running {
-    addr: String,
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<()>,
-}
-
-impl Running {
-    async fn client(&self) -> Client {
-        Client::connect(self.addr.clone()).await.expect("connect")
-    }
-
-    async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        tokio::time::timeout(LIMIT, &mut self.task)
-            .await
-            .expect("server stops")
-            .expect("server task");
-    }
-}
-
 async fn start(data_dir: &Path, workers: usize) -> Running {
-    let keys = keys_dir().to_owned();
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = format!("http://{}", listener.local_addr().expect("local addr"));
-    let config = ServeConfig {
-        data_dir: data_dir.to_owned(),
-        store: None,
-        keys_dir: keys,
-        params: params(),
-        workers,
-        lease: Duration::from_secs(5),
-        max_attempts: 2,
-        dev_setup_seed: None,
-        shutdown_grace: Duration::from_secs(30),
-        max_message_bytes: 16 << 20,
-    };
-    let (stop, stopped) = oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        serve(listener, config, async {
-            let _ = stopped.await;
-        })
-        .await
-        .expect("serve");
-    });
-    let running = Running {
-        addr,
-        stop: Some(stop),
-        task,
-    };
-    // Ready once the key is loaded and the health service answers.
-    let deadline = tokio::time::Instant::now() + LIMIT;
-    loop {
-        if let Ok(mut client) = Client::connect(running.addr.clone()).await {
-            if client.verifying_key().await.is_ok() {
-                return running;
-            }
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    common::start(common::config(data_dir, keys_dir(), params(), workers)).await
 }
 
-/// A valid sample state and batch as JSON.
 fn witness(seed: u64) -> (String, String) {
-    let s = sample::demo(&params(), 3, seed).expect("sample");
-    (
-        serde_json::to_string(&s.state).expect("state json"),
-        serde_json::to_string(&s.batch).expect("batch json"),
-    )
+    common::witness(params(), seed)
 }
 
 async fn submit(client: &mut Client, seed: u64, options: SubmitOptions) -> pb::SubmitJobResponse {
-    let (state, batch) = witness(seed);
-    client
-        .submit_rollup(state, batch, options)
-        .await
-        .expect("submit")
-}
-
-async fn wait(client: &mut Client, id: &str) -> (pb::Job, Vec<pb::Stage>) {
-    let mut stages = Vec::new();
-    let job = tokio::time::timeout(LIMIT, client.wait(id, |job| stages.push(job.stage())))
-        .await
-        .expect("job finishes in time")
-        .expect("watch");
-    (job, stages)
+    common::submit(client, params(), seed, options).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -157,20 +68,13 @@ async fn submit_watch_succeeds_with_a_proof_that_verifies() {
 
     let vk = client.verifying_key().await.expect("vk");
     assert_eq!((vk.depth, vk.batch_size), (DEPTH as u32, BATCH as u32));
-    let vk = VerifyingKey::read_from(&vk.verifying_key[..]).expect("vk bytes");
-    let proof = Proof::read_from(&job.proof[..]).expect("proof bytes");
-    let inputs: Vec<Fr> = job
-        .public_inputs
-        .iter()
-        .map(|s| Fr::from_str(s).expect("decimal input"))
-        .collect();
+    let inputs = common::assert_verifies(&mut client, &job).await;
     let s = sample::demo(&params(), 3, 1).expect("sample");
     assert_eq!(
         inputs[0],
         s.state.root(),
         "old root is the submitted state's"
     );
-    verify(&vk, &inputs, &proof).expect("the proof verifies");
 
     // GetJob returns the same result.
     let again = client.get(&id).await.expect("get");
@@ -301,7 +205,7 @@ async fn health_is_serving_and_reflection_lists_the_service() {
 
     let dir = scratch("health");
     let server = start(&dir, 0).await;
-    let channel = tonic::transport::Endpoint::from_shared(server.addr.clone())
+    let channel = tonic::transport::Endpoint::from_shared(server.url())
         .expect("endpoint")
         .connect()
         .await

@@ -1,10 +1,11 @@
-//! Process-level durability: the real `bulwark serve` binary is killed with SIGKILL and
-//! restarted on the same data dir; the accepted job still completes.
+//! Process-level durability with the real `bulwark serve` binary: killed with SIGKILL and
+//! restarted on the same data dir, the accepted job still completes; stopped with SIGTERM, it
+//! lets a running proof finish within the grace period, or requeues it after the grace period.
+
+mod common;
 
 use std::{
-    io::{BufRead, BufReader},
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
     time::Duration,
 };
 
@@ -15,70 +16,48 @@ use bulwark_service::{
     server::load_or_create,
 };
 
-const LIMIT: Duration = Duration::from_secs(120);
+use common::{LIMIT, process::Bulwark};
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .join("bulwark-service-restart")
-        .join(name);
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("create scratch dir");
-    dir
+    common::scratch("bulwark-service-restart", name)
 }
 
 /// A running `bulwark serve` and the address it reported.
 struct Server {
-    child: Child,
+    process: Bulwark,
     addr: String,
 }
 
 impl Server {
     fn start(data: &Path, keys: &Path, workers: usize) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bulwark"))
-            .args(["--quiet", "serve", "--listen", "127.0.0.1:0"])
-            .args(["--depth", "4", "--batch-size", "2", "--lease-secs", "1"])
-            .arg("--workers")
-            .arg(workers.to_string())
-            .arg("--data-dir")
-            .arg(data)
-            .arg("--keys-dir")
-            .arg(keys)
-            .env("NO_COLOR", "1")
-            .env("RUST_LOG", "info")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn bulwark serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Reads the log until the listening address appears, then drains it.
-        std::thread::spawn(move || {
-            let mut sent = false;
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if !sent && line.contains("serving bulwark.prover.v1") {
-                    if let Some(at) = line.find("127.0.0.1:") {
-                        let port: String = line[at + 10..]
-                            .chars()
-                            .take_while(char::is_ascii_digit)
-                            .collect();
-                        sent = tx.send(format!("http://127.0.0.1:{port}")).is_ok();
-                    }
-                }
-            }
-        });
-        let addr = rx.recv_timeout(LIMIT).expect("server reports its address");
-        Self { child, addr }
+        Self::start_with(data, keys, workers, &["--depth", "4", "--batch-size", "2"])
     }
 
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reap");
+    fn start_with(data: &Path, keys: &Path, workers: usize, extra: &[&str]) -> Self {
+        let workers = workers.to_string();
+        let (data, keys) = (data.to_str().expect("utf-8"), keys.to_str().expect("utf-8"));
+        let mut args = vec!["serve", "--listen", "127.0.0.1:0", "--lease-secs", "1"];
+        args.extend(extra);
+        args.extend([
+            "--workers",
+            &workers,
+            "--data-dir",
+            data,
+            "--keys-dir",
+            keys,
+        ]);
+        let process = Bulwark::spawn(&args);
+        let addr = format!("http://{}", process.address("serving bulwark.prover.v1"));
+        Self { process, addr }
     }
-}
 
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    fn kill(self) {
+        self.process.kill();
+    }
+
+    /// Sends SIGTERM and waits for the process to exit; returns how long that took.
+    fn terminate(self) -> Duration {
+        self.process.terminate()
     }
 }
 
@@ -112,4 +91,88 @@ async fn accepted_job_survives_kill_9_and_completes_after_restart() {
     assert_eq!(job.state(), pb::JobState::Succeeded, "{job:?}");
     assert!(!job.proof.is_empty());
     server.kill();
+}
+
+/// The default rollup shape (several seconds per proof on two cores), keys kept across runs.
+const BIG: [&str; 4] = ["--depth", "24", "--batch-size", "4"];
+
+/// Submits a big job to `server` (one worker) and returns its id once it is half a second
+/// into the proving stage.
+async fn big_job_proving(server: &Server) -> String {
+    let mut client = Client::connect(server.addr.clone()).await.expect("connect");
+    let params = common::big_params();
+    let s = sample::demo(&params, 3, 9).expect("sample");
+    let id = client
+        .submit_rollup(
+            serde_json::to_string(&s.state).expect("json"),
+            serde_json::to_string(&s.batch).expect("json"),
+            SubmitOptions::default(),
+        )
+        .await
+        .expect("submit")
+        .job_id;
+    let mut watch = client.watch(&id).await.expect("watch");
+    while let Some(job) = watch.message().await.expect("watch") {
+        if job.stage() == pb::Stage::Prove {
+            break;
+        }
+    }
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_a_proof_then_restart_completes_the_job() {
+    let (data, keys) = (scratch("kill-mid-proof"), common::big_keys());
+    let server = Server::start_with(&data, &keys, 1, &BIG);
+    let id = big_job_proving(&server).await;
+    server.kill();
+
+    // The dead process's lease expires (1 s); the new server's reaper requeues the job.
+    let server = Server::start_with(&data, &keys, 1, &BIG);
+    let mut client = Client::connect(server.addr.clone()).await.expect("connect");
+    let job = tokio::time::timeout(LIMIT, client.wait(&id, |_| {}))
+        .await
+        .expect("job finishes in time")
+        .expect("watch");
+    assert_eq!(job.state(), pb::JobState::Succeeded, "{job:?}");
+    assert_eq!(job.attempts, 2, "the killed attempt counts");
+    common::assert_verifies(&mut client, &job).await;
+    server.kill();
+}
+
+/// Starts a big proof on a one-worker server with `grace`, sends SIGTERM once it is proving,
+/// and returns the job as a fresh API-only server on the same data dir sees it, and how long
+/// the process took to exit.
+async fn sigterm_during_a_proof(name: &str, grace: &str) -> (pb::Job, Duration) {
+    let (data, keys) = (scratch(name), common::big_keys());
+    let mut args = BIG.to_vec();
+    args.extend(["--shutdown-grace-secs", grace]);
+    let server = Server::start_with(&data, &keys, 1, &args);
+    let id = big_job_proving(&server).await;
+    let exited = server.terminate();
+
+    let server = Server::start_with(&data, &keys, 0, &BIG);
+    let mut client = Client::connect(server.addr.clone()).await.expect("connect");
+    let job = client.get(&id).await.expect("the job is still there");
+    server.kill();
+    (job, exited)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_lets_a_running_proof_finish_within_the_grace_period() {
+    let (job, exited) = sigterm_during_a_proof("sigterm-drain", "120").await;
+    assert_eq!(job.state(), pb::JobState::Succeeded, "{job:?}");
+    assert!(!job.proof.is_empty());
+    eprintln!("drained in {exited:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_requeues_a_proof_that_outlasts_the_grace_period() {
+    let (job, exited) = sigterm_during_a_proof("sigterm-requeue", "0.2").await;
+    assert_eq!(job.state(), pb::JobState::Queued, "{job:?}");
+    assert_eq!(job.attempts, 0, "a released job does not count the attempt");
+    // Grace, then the cancelled proof stops within a second.
+    assert!(exited < Duration::from_secs(5), "exited after {exited:?}");
+    eprintln!("stopped and requeued in {exited:?}");
 }

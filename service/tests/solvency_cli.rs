@@ -162,7 +162,18 @@ fn flow() -> &'static Flow {
             "--out",
             s(&proofs),
         ]);
-        assert!(out.contains("proved 2 batches"), "prove output:\n{out}");
+        // The summary: users, assets, batches, totals, time.
+        for needle in [
+            "proved 5 users, 2 assets: 2 batches of 4",
+            "ETH  total 16 <= reserve 16",
+            "prove batches",
+            "total: ",
+        ] {
+            assert!(
+                out.contains(needle),
+                "prove output lacks {needle:?}:\n{out}"
+            );
+        }
 
         let out = ok(&[
             "solvency",

@@ -39,15 +39,13 @@ mod sqlite {
     }
 }
 
-#[cfg(feature = "postgres")]
-#[path = "common/postgres.rs"]
 mod common;
 
 #[cfg(feature = "postgres")]
 mod postgres {
     use bulwark_service::store::PgStore;
 
-    use crate::common;
+    use crate::common::postgres as common;
 
     async fn fresh(test: &str) -> Option<PgStore> {
         let url = common::fresh_schema_url(test).await?;

@@ -22,6 +22,7 @@ mod sparse;
 pub use gadget::{MerklePathVar, order_pair};
 pub use path::MerklePath;
 pub use quad::{QuadPath, QuadPathVar, QuadTree};
+pub(crate) use sparse::parent_hashes;
 pub use sparse::{MAX_DEPTH, MIN_DEPTH, SparseTree, TreeHasher};
 pub(crate) use sparse::{check_depth, check_index};
 
@@ -42,6 +43,14 @@ pub enum MerkleError {
     IndexOutOfRange {
         /// The offending index.
         index: u64,
+        /// The tree depth.
+        depth: usize,
+    },
+    /// A height above the root.
+    #[error("height {height} is above the root of a tree of depth {depth}")]
+    InvalidHeight {
+        /// The requested height.
+        height: usize,
         /// The tree depth.
         depth: usize,
     },

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 
 use super::MerkleError;
 use crate::poseidon::PoseidonError;
+use crate::progress::{CHUNK, Counter, NoProgress};
 
 /// The smallest supported depth.
 pub const MIN_DEPTH: usize = 1;
@@ -26,6 +27,20 @@ pub trait TreeHasher: Sync {
 
     /// The parent of `left` and `right`.
     fn combine(&self, left: &Self::Node, right: &Self::Node) -> Result<Self::Node, PoseidonError>;
+}
+
+/// The node hashes [`SparseTree::from_leaves`] does for leaves at the sorted, distinct
+/// `indices`: one per distinct parent at every height (fewer only where a parent equals the
+/// empty subtree).
+pub(crate) fn parent_hashes(indices: &[u64], depth: usize) -> u64 {
+    let mut level: Vec<u64> = indices.to_vec();
+    let mut hashes = 0;
+    for _ in 0..depth {
+        level = level.into_iter().map(|i| i >> 1).collect();
+        level.dedup();
+        hashes += level.len() as u64;
+    }
+    hashes
 }
 
 /// A sparse binary Merkle tree of fixed depth over the nodes of `H`.
@@ -83,7 +98,19 @@ impl<H: TreeHasher> SparseTree<H> {
     pub fn from_leaves(
         hasher: H,
         depth: usize,
+        leaves: Vec<(u64, H::Node)>,
+    ) -> Result<Self, MerkleError> {
+        let counter = Counter::new(&NoProgress, 0);
+        Self::from_leaves_counted(hasher, depth, leaves, &counter)
+    }
+
+    /// [`SparseTree::from_leaves`], adding one unit to `counter` per node hash (at most
+    /// [`parent_hashes`] of them).
+    pub(crate) fn from_leaves_counted(
+        hasher: H,
+        depth: usize,
         mut leaves: Vec<(u64, H::Node)>,
+        counter: &Counter<'_>,
     ) -> Result<Self, MerkleError> {
         let mut tree = Self::new(hasher, depth)?;
         leaves.par_sort_unstable_by_key(|(index, _)| *index);
@@ -101,7 +128,7 @@ impl<H: TreeHasher> SparseTree<H> {
             .filter(|(_, leaf)| leaf != empty_leaf)
             .collect();
         for height in 0..depth {
-            let parents = tree.parents(height, &level)?;
+            let parents = tree.parents(height, &level, counter)?;
             tree.levels[height] = level.into_par_iter().collect();
             level = parents;
         }
@@ -114,6 +141,7 @@ impl<H: TreeHasher> SparseTree<H> {
         &self,
         height: usize,
         level: &[(u64, H::Node)],
+        counter: &Counter<'_>,
     ) -> Result<Vec<(u64, H::Node)>, PoseidonError> {
         // Sibling pairs are adjacent in sorted order: group them, then hash groups in parallel.
         let mut groups = Vec::with_capacity(level.len());
@@ -126,20 +154,26 @@ impl<H: TreeHasher> SparseTree<H> {
         }
         let empty = &self.empty[height];
         let parent_empty = &self.empty[height + 1];
-        let parents: Vec<(u64, H::Node)> = groups
-            .into_par_iter()
-            .map(|group| {
-                let (index, node) = &group[0];
-                let (left, right) = match group.get(1) {
-                    Some((_, right)) => (node, right),
-                    None if index & 1 == 0 => (node, empty),
-                    None => (empty, node),
-                };
-                Ok((index >> 1, self.hasher.combine(left, right)?))
+        let hash = |group: &&[(u64, H::Node)]| {
+            let (index, node) = &group[0];
+            let (left, right) = match group.get(1) {
+                Some((_, right)) => (node, right),
+                None if index & 1 == 0 => (node, empty),
+                None => (empty, node),
+            };
+            Ok((index >> 1, self.hasher.combine(left, right)?))
+        };
+        let parents: Vec<Vec<(u64, H::Node)>> = groups
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let parents = chunk.iter().map(hash).collect::<Result<Vec<_>, _>>();
+                counter.add(chunk.len() as u64);
+                parents
             })
             .collect::<Result<_, PoseidonError>>()?;
         Ok(parents
             .into_iter()
+            .flatten()
             .filter(|(_, node)| node != parent_empty)
             .collect())
     }
@@ -178,6 +212,24 @@ impl<H: TreeHasher> SparseTree<H> {
         self.levels[height]
             .get(&index)
             .unwrap_or(&self.empty[height])
+    }
+
+    /// The node at `height` (`0..=depth`, 0 = leaves) and `index` (`< 2^(depth - height)`):
+    /// the root of the subtree over leaves `index * 2^height ..`, the empty subtree if unset.
+    pub fn node_at(&self, height: usize, index: u64) -> Result<&H::Node, MerkleError> {
+        if height > self.depth {
+            return Err(MerkleError::InvalidHeight {
+                height,
+                depth: self.depth,
+            });
+        }
+        if index >> (self.depth - height) != 0 {
+            return Err(MerkleError::IndexOutOfRange {
+                index,
+                depth: self.depth - height,
+            });
+        }
+        Ok(self.node(height, index))
     }
 
     /// The leaf at `index`: the empty leaf if unset.

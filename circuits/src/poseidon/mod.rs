@@ -7,7 +7,7 @@
 //! cannot drift apart.
 
 mod native;
-mod params;
+pub(crate) mod params;
 pub mod r1cs;
 
 pub use native::{hash, hash_array};

@@ -41,7 +41,7 @@ pub struct BatchWitness {
 
 impl BatchWitness {
     /// Checks the shape against `params`: `2^b` slots of `K` balances each.
-    fn check_shape(&self, params: &SolvencyParams) -> Result<(), SolvencyError> {
+    pub(crate) fn check_shape(&self, params: &SolvencyParams) -> Result<(), SolvencyError> {
         if self.slots.len() != params.batch_size() {
             return Err(SolvencyError::ShapeMismatch {
                 what: "leaves in a batch",

@@ -8,12 +8,12 @@ use std::io::Read;
 use rayon::prelude::*;
 
 use super::batch::{BatchCircuit, BatchWitness, LeafValues};
-use super::commit::{BlindingSeed, commit_node, fold};
+use super::commit::{BlindingSeed, commit_node};
 use super::inclusion::{InclusionCircuit, InclusionClaim, InclusionWitness};
 use super::input::{InputError, Reserves, read_csv};
 use super::top::{SolvencyStatement, TopCircuit, TopWitness};
 use super::{SolvencyError, SolvencyParams};
-use crate::Fr;
+use crate::progress::{CHUNK, Counter, NoProgress, Progress};
 use crate::sum_tree::{SumLeaf, SumNode, SumTree};
 
 /// One user: an id (hashed as its UTF-8 bytes) and one balance per asset.
@@ -167,6 +167,18 @@ impl CommittedBook {
         params: SolvencyParams,
         seed: BlindingSeed,
     ) -> Result<Self, SolvencyError> {
+        Self::new_with_progress(book, reserves, params, seed, &NoProgress)
+    }
+
+    /// [`CommittedBook::new`], reporting Poseidon-based hashes done of those it will do
+    /// (user ids, leaves, inner nodes, commitments), once per chunk of hashes.
+    pub fn new_with_progress(
+        book: &Book,
+        reserves: &Reserves,
+        params: SolvencyParams,
+        seed: BlindingSeed,
+        progress: &dyn Progress,
+    ) -> Result<Self, SolvencyError> {
         if book.assets.len() != params.assets() {
             return Err(SolvencyError::AssetCountMismatch {
                 expected: params.assets(),
@@ -182,53 +194,62 @@ impl CommittedBook {
         book.check(reserves)?;
         let reserves = reserves.for_assets(&book.assets)?;
 
-        let leaves = book
+        // User i sits at leaf i.
+        let users = book.entries.len() as u64;
+        let indices: Vec<u64> = (0..users).collect();
+        let counter = Counter::new(
+            progress,
+            users
+                + SumTree::build_hashes(users, &indices, params.depth())
+                + params.batches() as u64
+                + 1,
+        );
+        let leaves: Vec<Vec<SumLeaf>> = book
             .entries
-            .par_iter()
-            .map(|e| SumLeaf::new(e.id.as_bytes(), e.balances.clone()))
-            .collect::<Result<Vec<_>, _>>()?;
-        let tree = SumTree::build(
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let leaves = chunk
+                    .iter()
+                    .map(|e| SumLeaf::new(e.id.as_bytes(), e.balances.clone()))
+                    .collect::<Result<Vec<_>, _>>();
+                counter.add(chunk.len() as u64);
+                leaves
+            })
+            .collect::<Result<_, _>>()?;
+        let leaves: Vec<SumLeaf> = leaves.into_iter().flatten().collect();
+        let tree = SumTree::build_counted(
             params.depth(),
             params.assets(),
-            leaves
-                .iter()
-                .cloned()
-                .zip(0..)
-                .map(|(l, i)| (i, l))
-                .collect(),
+            indices.into_iter().zip(leaves.iter().cloned()).collect(),
+            &counter,
         )?;
         let index_of = book.entries.iter().map(|e| e.id.clone()).zip(0..).collect();
 
-        let empty = SumNode {
-            hash: Fr::from(0u64),
-            sums: vec![0; params.assets()],
-        };
-        let size = params.batch_size();
-        let empty_batch = fold(vec![empty.clone(); size], empty.clone())?;
-        // Users fill leaves 0..n: batches past the last user are the empty subtree.
-        let batch_nodes = (0..params.batches())
-            .into_par_iter()
-            .map(|j| {
-                if j * size >= leaves.len() {
-                    return Ok(empty_batch.clone());
-                }
-                let nodes = (j * size..(j + 1) * size)
-                    .map(|i| tree.leaf(i as u64).cloned())
-                    .collect::<Result<Vec<_>, _>>()?;
-                Ok(fold(nodes, empty.clone())?)
-            })
-            .collect::<Result<Vec<_>, SolvencyError>>()?;
-        let batch_commitments = batch_nodes
-            .par_iter()
-            .enumerate()
-            .map(|(j, node)| commit_node(node, seed.batch_blinding(j)))
+        // Batch j is the subtree at height b, index j (the empty subtree past the last user).
+        let batch_nodes = (0..params.batches() as u64)
+            .map(|j| tree.node_at(params.batch_bits(), j).cloned())
             .collect::<Result<Vec<_>, _>>()?;
+        let batch_commitments = batch_nodes
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let commitments = (c * CHUNK..)
+                    .zip(chunk)
+                    .map(|(j, node)| commit_node(node, seed.batch_blinding(j)))
+                    .collect::<Result<Vec<_>, _>>();
+                counter.add(chunk.len() as u64);
+                commitments
+            })
+            .collect::<Result<Vec<_>, _>>()?
+            .concat();
         let statement = SolvencyStatement {
             params,
             book_commitment: commit_node(tree.root(), seed.book_blinding())?,
             batch_commitments,
             reserves,
         };
+        counter.add(1);
+        counter.finish();
         Ok(Self {
             params,
             assets: book.assets.clone(),
@@ -244,6 +265,11 @@ impl CommittedBook {
     /// The parameters.
     pub fn params(&self) -> &SolvencyParams {
         &self.params
+    }
+
+    /// The number of users in the book (leaves `0..users` of the tree).
+    pub fn users(&self) -> usize {
+        self.leaves.len()
     }
 
     /// The asset names, in the order of the reserves and balances everywhere.

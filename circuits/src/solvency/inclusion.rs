@@ -114,7 +114,7 @@ impl InclusionCircuit {
         }
     }
 
-    fn check_shape(&self) -> Result<(), SolvencyError> {
+    pub(crate) fn check_shape(&self) -> Result<(), SolvencyError> {
         let depth = self.witness.path.siblings().len();
         if depth != self.params.depth() {
             return Err(SolvencyError::ShapeMismatch {

@@ -14,29 +14,29 @@ const ID_CHUNK_BYTES: usize = 31;
 /// `chain(x_1..x_n)`: `Poseidon(x_1..x_n)` if `n ≤ 16`; otherwise `a = Poseidon(x_1..x_16)`
 /// and then `a = Poseidon(a, next ≤ 15 inputs)` until the inputs are used up.
 pub fn chain(inputs: &[Fr]) -> Result<Fr, PoseidonError> {
-    let (first, mut rest) = inputs.split_at(inputs.len().min(WIDTH));
-    let mut acc = poseidon::hash(first)?;
-    while !rest.is_empty() {
-        let (chunk, tail) = rest.split_at(rest.len().min(WIDTH - 1));
-        let mut block = Vec::with_capacity(WIDTH);
-        block.push(acc);
-        block.extend_from_slice(chunk);
-        acc = poseidon::hash(&block)?;
-        rest = tail;
-    }
-    Ok(acc)
+    chain_with(inputs, poseidon::hash)
 }
 
 /// [`chain`] in R1CS.
 pub fn chain_var(inputs: &[FpVar<Fr>]) -> Result<FpVar<Fr>, SynthesisError> {
+    chain_with(inputs, poseidon::r1cs::hash)
+}
+
+/// [`chain`]'s block schedule over any value type: `hash` is called on the first `≤ 16`
+/// inputs, then on `[acc, next ≤ 15 inputs]` until the inputs are used up. An empty input is
+/// one call on an empty block.
+pub fn chain_with<T: Clone, E>(
+    inputs: &[T],
+    mut hash: impl FnMut(&[T]) -> Result<T, E>,
+) -> Result<T, E> {
     let (first, mut rest) = inputs.split_at(inputs.len().min(WIDTH));
-    let mut acc = poseidon::r1cs::hash(first)?;
+    let mut acc = hash(first)?;
     while !rest.is_empty() {
         let (chunk, tail) = rest.split_at(rest.len().min(WIDTH - 1));
         let mut block = Vec::with_capacity(WIDTH);
         block.push(acc);
         block.extend_from_slice(chunk);
-        acc = poseidon::r1cs::hash(&block)?;
+        acc = hash(&block)?;
         rest = tail;
     }
     Ok(acc)

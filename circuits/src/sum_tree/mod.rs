@@ -45,7 +45,7 @@ mod tree;
 
 pub use gadget::{SumLeafVar, SumNodeVar, SumPathVar};
 pub use hash::{
-    chain, chain_var, hash_user_id, leaf_hash, leaf_hash_var, node_hash, node_hash_var,
+    chain, chain_var, chain_with, hash_user_id, leaf_hash, leaf_hash_var, node_hash, node_hash_var,
 };
 pub use tree::{BALANCE_BITS, SumHasher, SumLeaf, SumNode, SumPath, SumTree, sum_bits};
 

@@ -5,8 +5,9 @@ use rayon::prelude::*;
 use super::SumTreeError;
 use super::hash::{hash_user_id, leaf_hash, node_hash};
 use crate::Fr;
-use crate::merkle::{SparseTree, TreeHasher, check_depth, check_index};
+use crate::merkle::{SparseTree, TreeHasher, check_depth, check_index, parent_hashes};
 use crate::poseidon::PoseidonError;
+use crate::progress::{CHUNK, Counter, Progress};
 
 /// Bits of a leaf balance.
 pub const BALANCE_BITS: usize = 64;
@@ -132,18 +133,66 @@ impl SumTree {
         assets: usize,
         entries: Vec<(u64, SumLeaf)>,
     ) -> Result<Self, SumTreeError> {
+        Self::build_with_progress(depth, assets, entries, &crate::progress::NoProgress)
+    }
+
+    /// [`SumTree::build`], reporting node hashes done (leaves and inner nodes) of the
+    /// [`SumTree::build_hashes`] it will do, once per chunk of hashes.
+    pub fn build_with_progress(
+        depth: usize,
+        assets: usize,
+        entries: Vec<(u64, SumLeaf)>,
+        progress: &dyn Progress,
+    ) -> Result<Self, SumTreeError> {
+        let mut indices: Vec<u64> = entries.iter().map(|(index, _)| *index).collect();
+        indices.par_sort_unstable();
+        indices.dedup();
+        let counter = Counter::new(
+            progress,
+            Self::build_hashes(entries.len() as u64, &indices, depth),
+        );
+        let tree = Self::build_counted(depth, assets, entries, &counter)?;
+        counter.finish();
+        Ok(tree)
+    }
+
+    /// The node hashes a build of `entries` leaves at the sorted, distinct `indices` does:
+    /// one per leaf and at most one per distinct parent at each height.
+    pub(crate) fn build_hashes(entries: u64, indices: &[u64], depth: usize) -> u64 {
+        entries + parent_hashes(indices, depth)
+    }
+
+    /// [`SumTree::build`], adding one unit to `counter` per node hash.
+    pub(crate) fn build_counted(
+        depth: usize,
+        assets: usize,
+        entries: Vec<(u64, SumLeaf)>,
+        counter: &Counter<'_>,
+    ) -> Result<Self, SumTreeError> {
         if assets == 0 {
             return Err(SumTreeError::NoAssets);
         }
-        let leaves = entries
-            .into_par_iter()
-            .map(|(index, leaf)| {
-                check_assets(assets, leaf.balances.len())?;
-                Ok((index, leaf.node()?))
+        let leaves: Vec<Vec<(u64, SumNode)>> = entries
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let nodes = chunk
+                    .iter()
+                    .map(|(index, leaf)| {
+                        check_assets(assets, leaf.balances.len())?;
+                        Ok((*index, leaf.node()?))
+                    })
+                    .collect::<Result<Vec<_>, SumTreeError>>();
+                counter.add(chunk.len() as u64);
+                nodes
             })
             .collect::<Result<_, SumTreeError>>()?;
         Ok(Self {
-            inner: SparseTree::from_leaves(SumHasher { assets }, depth, leaves)?,
+            inner: SparseTree::from_leaves_counted(
+                SumHasher { assets },
+                depth,
+                leaves.into_iter().flatten().collect(),
+                counter,
+            )?,
         })
     }
 
@@ -166,6 +215,12 @@ impl SumTree {
     /// The leaf node at `index` (hash `0`, zero sums if unset).
     pub fn leaf(&self, index: u64) -> Result<&SumNode, SumTreeError> {
         Ok(self.inner.leaf(index)?)
+    }
+
+    /// The node at `height` (0 = leaves, `depth` = root) and `index` (`< 2^(depth - height)`):
+    /// the root of the subtree over leaves `index * 2^height ..`.
+    pub fn node_at(&self, height: usize, index: u64) -> Result<&SumNode, SumTreeError> {
+        Ok(self.inner.node_at(height, index)?)
     }
 
     /// The number of assets `K`.

@@ -1,10 +1,16 @@
 //! Helpers shared by the circuit test suites.
 #![allow(dead_code)]
 
-use ark_ff::{One, PrimeField};
+use ark_ff::{AdditiveGroup, One, PrimeField};
 use ark_relations::gr1cs::ConstraintSystemRef;
 use bulwark_circuits::Fr;
+use bulwark_circuits::solvency::{
+    BatchWitness, BlindingSeed, Book, CommittedBook, Reserves, SolvencyError, SolvencyParams,
+};
+use bulwark_circuits::sum_tree::chain;
 use num_bigint::BigUint;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
 use serde::Deserialize;
 use std::path::PathBuf;
 
@@ -86,4 +92,72 @@ pub fn large_tree_log_leaves(default_log: u32) -> u32 {
     std::env::var("BULWARK_TREE_LOG_LEAVES")
         .map(|v| v.parse().expect("BULWARK_TREE_LOG_LEAVES is a number"))
         .unwrap_or(default_log)
+}
+
+/// An attacker's own commitment to a batch of arbitrary field values (no range checks), with
+/// the published formulas: leaves, nodes and the commitment in `Fr`.
+pub fn fr_batch_commitment(witness: &BatchWitness, assets: usize) -> Fr {
+    let ok = |x: Result<Fr, _>| x.expect("inputs within Poseidon's arity");
+    let mut level: Vec<(Fr, Vec<Fr>)> = witness
+        .slots
+        .iter()
+        .map(|slot| match slot {
+            None => (Fr::ZERO, vec![Fr::ZERO; assets]),
+            Some(v) => {
+                let inputs: Vec<Fr> = [v.id_hash].into_iter().chain(v.balances.clone()).collect();
+                (ok(chain(&inputs)), v.balances.clone())
+            }
+        })
+        .collect();
+    while level.len() > 1 {
+        level = level
+            .chunks(2)
+            .map(|p| {
+                let inputs: Vec<Fr> = [p[0].0]
+                    .into_iter()
+                    .chain(p[0].1.clone())
+                    .chain([p[1].0])
+                    .chain(p[1].1.clone())
+                    .collect();
+                let sums = p[0].1.iter().zip(&p[1].1).map(|(a, b)| *a + b).collect();
+                (ok(chain(&inputs)), sums)
+            })
+            .collect();
+    }
+    let (hash, sums) = level.swap_remove(0);
+    let inputs: Vec<Fr> = [hash]
+        .into_iter()
+        .chain(sums)
+        .chain([witness.blinding])
+        .collect();
+    ok(chain(&inputs))
+}
+
+// ---------------------------------------------------------------- the solvency test book
+
+pub const CSV: &str = "user_id,BTC,ETH\n\
+                   alice,100,5\n\
+                   bob,0,7\n\
+                   carol,250,0\n\
+                   dave,1,1\n\
+                   erin,18446744073709551615,3\n";
+/// BTC total `2^64 + 350`; ETH total 16, reserve exactly 16.
+pub const RESERVES: &str = r#"{"ETH": "16", "BTC": "18446744073709552000"}"#;
+
+pub fn params() -> Result<SolvencyParams, SolvencyError> {
+    SolvencyParams::new(2, 2, 1)
+}
+
+pub fn seed() -> BlindingSeed {
+    BlindingSeed::random(&mut ChaCha20Rng::seed_from_u64(5))
+}
+
+pub fn committed() -> Result<CommittedBook, Box<dyn std::error::Error>> {
+    committed_with(params()?)
+}
+
+pub fn committed_with(params: SolvencyParams) -> Result<CommittedBook, Box<dyn std::error::Error>> {
+    let book = Book::from_csv(CSV.as_bytes())?;
+    let reserves = Reserves::from_json(RESERVES.as_bytes())?;
+    Ok(CommittedBook::new(&book, &reserves, params, seed())?)
 }

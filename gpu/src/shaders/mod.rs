@@ -4,10 +4,10 @@
 use ark_bn254::Fq;
 use ark_ff::{BigInt, Field, PrimeField};
 
-/// 16-bit limbs per field element; kernels take it as a parameter (see `limb_count` in field.wgsl).
-pub(crate) const LIMBS: u32 = 16;
+use crate::FieldPath;
 
-const FIELD: &str = include_str!("field.wgsl");
+const FIELD16: &str = include_str!("field.wgsl");
+const FIELD32: &str = include_str!("field32.wgsl");
 const CURVE: &str = include_str!("curve.wgsl");
 const DIGITS: &str = include_str!("digits.wgsl");
 const ACCUMULATE: &str = include_str!("accumulate.wgsl");
@@ -55,9 +55,9 @@ impl Kernel {
         }
     }
 
-    /// Complete WGSL source of the kernel. `rolled` keeps the limb loops rolled (for CPU
-    /// adapters, whose compilers take minutes over the fully unrolled curve code).
-    pub(crate) fn source(self, rolled: bool) -> String {
+    /// Complete WGSL source of the kernel on `field`. `rolled` keeps the limb loops rolled (for
+    /// CPU adapters, whose compilers take minutes over the fully unrolled curve code).
+    pub(crate) fn source(self, rolled: bool, field: FieldPath) -> String {
         let parts: &[&str] = match self {
             Self::Histogram => &[DIGITS, include_str!("histogram.wgsl")],
             Self::Scan => return include_str!("scan.wgsl").to_owned(),
@@ -71,8 +71,11 @@ impl Kernel {
             #[cfg(test)]
             Self::KatCurve => &[include_str!("kat_curve.wgsl")],
         };
-        let mut s = constants(rolled);
-        s.push_str(FIELD);
+        let mut s = constants(rolled, field);
+        s.push_str(match field {
+            FieldPath::Limb16 => FIELD16,
+            FieldPath::Limb32 => FIELD32,
+        });
         s.push_str(CURVE);
         for p in parts {
             s.push_str(p);
@@ -81,36 +84,48 @@ impl Kernel {
     }
 }
 
-/// 16 limbs of 16 bits of a 256-bit integer, least significant first.
-fn limbs16(x: &BigInt<4>) -> [u32; 16] {
-    std::array::from_fn(|i| ((x.0[i / 4] >> (16 * (i % 4))) & 0xffff) as u32)
+/// The limbs of `bits` bits of a 256-bit integer, least significant first.
+fn limbs_of(x: &BigInt<4>, bits: u32) -> Vec<u32> {
+    let per_word = 64 / bits;
+    let mask = (1u64 << bits) - 1;
+    (0..256 / bits)
+        .map(|i| ((x.0[(i / per_word) as usize] >> (bits * (i % per_word))) & mask) as u32)
+        .collect()
 }
 
-fn wgsl_fp(name: &str, x: &BigInt<4>) -> String {
-    let limbs: Vec<String> = limbs16(x).iter().map(|l| format!("{l:#06x}u")).collect();
+fn wgsl_fp(name: &str, x: &BigInt<4>, bits: u32) -> String {
+    let limbs: Vec<String> = limbs_of(x, bits)
+        .iter()
+        .map(|l| format!("{l:#x}u"))
+        .collect();
     format!("const {name}: Fp = Fp({});\n", limbs.join(", "))
 }
 
-/// `-p^-1 mod 2^16`, the Montgomery reduction factor for 16-bit words.
-fn n0() -> u64 {
-    let p0 = Fq::MODULUS.0[0] & 0xffff;
+/// `-p^-1 mod 2^bits`, the Montgomery reduction factor for `bits`-bit words.
+fn n0(bits: u32) -> u64 {
+    let mask = (1u64 << bits) - 1;
+    let p0 = Fq::MODULUS.0[0] & mask;
     // Newton's iteration doubles the number of correct low bits of p^-1 each step (p is odd).
     let mut inv: u64 = 1;
     for _ in 0..5 {
-        inv = inv.wrapping_mul(2u64.wrapping_sub(p0.wrapping_mul(inv))) & 0xffff;
+        inv = inv.wrapping_mul(2u64.wrapping_sub(p0.wrapping_mul(inv))) & mask;
     }
-    (0x10000 - inv) & 0xffff
+    inv.wrapping_neg() & mask
 }
 
-/// `P`, `N0 = -p^-1 mod 2^16` and `R1 = R mod p`, derived from ark-bn254 rather than typed in.
-fn constants(rolled: bool) -> String {
-    let p = Fq::MODULUS;
-    let n0 = n0();
+/// `P`, `N0 = -p^-1 mod 2^bits` and `R1 = R mod p` for `field`, derived from ark-bn254 rather
+/// than typed in, and `limb_count` (see field.wgsl).
+fn constants(rolled: bool, field: FieldPath) -> String {
+    let bits = field.limb_bits();
     let mut s = String::from("// Generated from ark-bn254.\n");
-    s.push_str(&wgsl_fp("P", &p));
-    s.push_str(&format!("const N0: u32 = {n0:#06x}u;\n"));
-    s.push_str(&wgsl_fp("R1", &Fq::ONE.0));
-    let bound = if rolled { "k" } else { "16u" };
+    s.push_str(&wgsl_fp("P", &Fq::MODULUS, bits));
+    s.push_str(&format!("const N0: u32 = {:#x}u;\n", n0(bits)));
+    s.push_str(&wgsl_fp("R1", &Fq::ONE.0, bits));
+    let bound = if rolled {
+        "k".to_owned()
+    } else {
+        format!("{}u", field.limbs())
+    };
     s.push_str(&format!(
         "fn limb_count(k: u32) -> u32 {{ return {bound}; }}\n"
     ));
@@ -122,8 +137,31 @@ mod tests {
     use super::*;
 
     #[test]
-    fn n0_is_minus_p_inverse_mod_2_16() {
-        let p0 = Fq::MODULUS.0[0] & 0xffff;
-        assert_eq!((n0() * p0 + 1) & 0xffff, 0);
+    fn n0_is_minus_p_inverse() {
+        for path in FieldPath::ALL {
+            let bits = path.limb_bits();
+            let mask = (1u64 << bits) - 1;
+            let p0 = Fq::MODULUS.0[0] & mask;
+            assert_eq!(
+                n0(bits).wrapping_mul(p0).wrapping_add(1) & mask,
+                0,
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn limbs_recompose_the_modulus() {
+        for path in FieldPath::ALL {
+            let bits = path.limb_bits();
+            let limbs = limbs_of(&Fq::MODULUS, bits);
+            assert_eq!(limbs.len() as u32, path.limbs());
+            let mut words = [0u64; 4];
+            for (i, l) in limbs.iter().enumerate() {
+                let at = i as u32 * bits;
+                words[(at / 64) as usize] |= u64::from(*l) << (at % 64);
+            }
+            assert_eq!(BigInt(words), Fq::MODULUS, "{path}");
+        }
     }
 }

@@ -2,8 +2,11 @@
 //! R1CS→QAP witness map, then the five query MSMs (`A`, `B` in G1 and G2, `H`, `L`) run
 //! concurrently on bases the engine prepared once per key.
 
+mod cancel;
 mod queries;
 mod witness;
+
+use std::time::Instant;
 
 use ark_bn254::Fr;
 use ark_ec::CurveGroup;
@@ -11,6 +14,8 @@ use ark_ff::UniformRand;
 use ark_relations::gr1cs::ConstraintSynthesizer;
 use rand::{CryptoRng, RngCore};
 
+pub(crate) use cancel::Chunked;
+pub use cancel::{CANCEL_CHUNK, CancelToken, ProveTimings};
 pub(crate) use queries::PreparedQueries;
 
 use crate::msm::Bn254MsmEngine;
@@ -54,25 +59,39 @@ impl<E: Bn254MsmEngine> EngineProver<'_, E> {
         circuit: C,
         rng: &mut (impl RngCore + CryptoRng),
     ) -> Result<ProofWithInputs, ProverError> {
-        prove_with_queries(self.pk, &self.engine, &self.queries, circuit, rng)
+        prove_with_queries(self.pk, &self.engine, &self.queries, circuit, rng, None)
+            .map(|(proved, _)| proved)
     }
 }
 
 /// Synthesizes and checks the witness, runs the MSMs on `queries`, assembles and self-verifies
-/// the proof.
+/// the proof. With `cancel`, stops with [`ProverError::Cancelled`] at the first check after the
+/// token is cancelled: before and after synthesis, after the witness map and after the MSMs
+/// (whose engine, for prompt cancellation, is a [`Chunked`] engine watching the same token).
 pub(crate) fn prove_with_queries<E: Bn254MsmEngine, C: ConstraintSynthesizer<Fr>>(
     pk: &ProvingKey,
     engine: &E,
     queries: &PreparedQueries<E>,
     circuit: C,
     rng: &mut (impl RngCore + CryptoRng),
-) -> Result<ProofWithInputs, ProverError> {
-    let witness = witness::synthesize(pk, circuit)?;
+    cancel: Option<&CancelToken>,
+) -> Result<(ProofWithInputs, ProveTimings), ProverError> {
+    let check = || cancel.map_or(Ok(()), CancelToken::check);
+    check()?;
+    let start = Instant::now();
+    let witness = witness::synthesize(pk, circuit, &check)?;
+    check()?;
+    let witnessed = Instant::now();
     let full = &witness.full_assignment;
     let aux = &full[witness.num_inputs..];
     let msms = {
         let _span = tracing::debug_span!("msms").entered();
         queries.msms(engine, full, aux, &witness.h)?
+    };
+    check()?;
+    let timings = ProveTimings {
+        witness: witnessed - start,
+        msm: witnessed.elapsed(),
     };
     drop(witness.h);
 
@@ -93,10 +112,13 @@ pub(crate) fn prove_with_queries<E: Bn254MsmEngine, C: ConstraintSynthesizer<Fr>
     let public_inputs = full[1..witness.num_inputs].to_vec();
 
     match verify(&pk.vk, &public_inputs, &proof) {
-        Ok(()) => Ok(ProofWithInputs {
-            proof,
-            public_inputs,
-        }),
+        Ok(()) => Ok((
+            ProofWithInputs {
+                proof,
+                public_inputs,
+            },
+            timings,
+        )),
         Err(ProverError::InvalidProof) => Err(ProverError::ProofSelfCheckFailed),
         Err(other) => Err(other),
     }

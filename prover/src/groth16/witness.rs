@@ -30,7 +30,7 @@ pub(crate) struct Witness {
 }
 
 /// Synthesizes `circuit` once, checks its witness and its shape against `pk`, and computes
-/// the QAP witness map.
+/// the QAP witness map; `check` runs between synthesis and the witness map (cancellation).
 ///
 /// The check evaluates `⟨a_i,z⟩·⟨b_i,z⟩ = ⟨c_i,z⟩` on the matrices the witness map needs
 /// anyway, in parallel; only when a row fails is arkworks' sequential
@@ -38,6 +38,7 @@ pub(crate) struct Witness {
 pub(crate) fn synthesize<C: ConstraintSynthesizer<Fr>>(
     pk: &ProvingKey,
     circuit: C,
+    check: &impl Fn() -> Result<(), ProverError>,
 ) -> Result<Witness, ProverError> {
     let cs = ConstraintSystem::<Fr>::new_ref();
     cs.set_optimization_goal(OptimizationGoal::Constraints);
@@ -78,6 +79,7 @@ pub(crate) fn synthesize<C: ConstraintSynthesizer<Fr>>(
     }
     // The matrices and assignment are all the prover needs; free the rest.
     drop(cs);
+    check()?;
     tracing::debug!(
         num_constraints,
         num_inputs,

@@ -6,7 +6,7 @@
 //! `c·j − 1`, so windows are recoded independently, with no carry chain and no stored digits.
 //! The sum telescopes to `k − t(w−1)·2^(c·w)`; taking `c·w > MODULUS_BIT_SIZE` makes `t(w−1) = 0`.
 
-use super::buckets::batch_size;
+use super::buckets::{batch_size, reduction_cost_per_bucket};
 
 /// Largest window width we consider (buckets per window: `2^(c−1)`).
 pub(crate) const MAX_WINDOW_BITS: u32 = 20;
@@ -47,7 +47,7 @@ fn bits(limbs: &[u64], lo: u32, len: u32) -> u64 {
 ///
 /// Per window: one batch-affine addition per point (≈ 6.5 field multiplications, plus a share
 /// of one ≈ 100-multiplication inversion per [`batch_size`] points) and a
-/// running sum over `2^(c−1)` buckets (two XYZZ additions, ≈ 27 multiplications). Windows and
+/// running sum over `2^(c−1)` buckets ([`reduction_cost_per_bucket`]). Windows and
 /// chunks of points are spread over `threads`; with `fixed_base` (precomputed `2^(c·j)·P`), all
 /// windows share one set of buckets per thread, so only one running sum is paid per thread.
 pub(crate) fn window_bits(
@@ -62,13 +62,14 @@ pub(crate) fn window_bits(
     for c in 1..=MAX_WINDOW_BITS {
         let w = f64::from(window_count(scalar_bits, c));
         let buckets = f64::from(1u32 << (c - 1));
+        let per_bucket = reduction_cost_per_bucket(1 << (c - 1));
         let per_point = 6.5 + 100.0 / batch_size(c) as f64;
         let cost = if fixed_base {
-            n * w * per_point / threads + buckets * 27.0
+            n * w * per_point / threads + buckets * per_bucket
         } else {
             let chunks = (2.0 * threads / w).ceil().max(1.0);
             let tasks_per_thread = (w * chunks / threads).ceil();
-            tasks_per_thread * (n / chunks * per_point + buckets * 27.0)
+            tasks_per_thread * (n / chunks * per_point + buckets * per_bucket)
         };
         if cost < best.0 {
             best = (cost, c);

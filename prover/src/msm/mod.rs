@@ -8,18 +8,24 @@
 //! - [`ArkworksMsm`]: the baseline, `ark_ec::VariableBaseMSM::msm`.
 //! - [`Pippenger`]: our CPU engine (optional GLV scalar split on G1, signed-digit windows, batch-affine
 //!   bucket accumulation, rayon, optional fixed-base precomputation). It is the CPU default ([`DefaultMsmEngine`]).
+//! - `GpuMsm` (cargo feature `gpu`): G1 on a wgpu device with bases resident, the CPU engine
+//!   for G2, small inputs and machines without an adapter.
 
 mod arkworks;
 mod batch_affine;
 mod buckets;
 mod digits;
 mod glv;
+#[cfg(feature = "gpu")]
+mod gpu;
 mod pippenger;
 
 use ark_bn254::{g1, g2};
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 
 pub use arkworks::ArkworksMsm;
+#[cfg(feature = "gpu")]
+pub use gpu::{FieldPath, GpuBases, GpuConfig, GpuError, GpuMsm, GpuReport, gpu_info};
 pub use pippenger::{GlvTerms, Pippenger, PippengerBases, PippengerCurve};
 
 /// The CPU engine the prover uses when the caller picks none.

@@ -1,25 +1,32 @@
-//! Solidity export: Groth16 verifier contracts and the rollup example contract.
+//! Solidity export: Groth16 verifier contracts and the rollup and solvency example contracts.
 //!
 //! [`groth16_verifier`] writes a self-contained contract with the verifying key as constants;
 //! it checks a proof with one product of four pairings through the EIP-196/197 precompiles
 //! (ecAdd `0x06`, ecMul `0x07`, ecPairing `0x08`). [`rollup_example`] adds `RollupExample`, a
 //! contract that keeps a rollup's state root and accepts a batch only with a proof for the
-//! stored root and the L1 data commitment it recomputes from calldata.
+//! stored root and the L1 data commitment it recomputes from calldata. [`solvency_example`]
+//! adds `SolvencyExample`, where a custodian publishes book commitments and reserves with
+//! their top proofs and users check their inclusion proofs in a `view` call.
 //!
 //! Calldata encodings: [`proof_calldata`] (256 bytes, the layout `verifyProof` reads),
 //! [`field_word`] (a field element as a big-endian `uint256`) and [`rollup_l1_data`] (the
 //! `l1Data` words of a batch). The templates live in `prover/contracts/`; the tests in
-//! `prover/tests/evm*.rs` compile the output with the pinned npm `solc` and run it in revm.
+//! `prover/tests/evm/` compile the output with the pinned npm `solc` and run it in revm.
 
 use std::path::{Path, PathBuf};
 
 mod encode;
 mod groth16;
 mod rollup;
+mod solvency;
 
 pub use encode::{PROOF_CALLDATA_BYTES, field_word, proof_calldata, rollup_l1_data};
 pub use groth16::groth16_verifier;
 pub use rollup::{ROLLUP_EXAMPLE_NAME, ROLLUP_VERIFIER_NAME, rollup_example};
+pub use solvency::{
+    SOLVENCY_EXAMPLE_NAME, SOLVENCY_INCLUSION_VERIFIER_NAME, SOLVENCY_TOP_VERIFIER_NAME,
+    solvency_example,
+};
 
 /// One generated Solidity source file.
 #[derive(Clone, Debug, PartialEq, Eq)]

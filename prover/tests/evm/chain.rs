@@ -1,16 +1,15 @@
-//! A chain with the rollup contracts deployed, and the gas report built on it. Shared by the
-//! tests and by `examples/solidity_gas.rs`.
+//! Chains with the example contracts deployed: the rollup (with circomlib's Poseidon) and
+//! the solvency contracts, and the calls the tests and the gas table make on them.
 
-use bulwark_circuits::rollup::RollupParams;
+use bulwark_circuits::{rollup::RollupParams, solvency::SolvencyParams};
 use bulwark_prover::{
     Fr, Proof, VerifyingKey,
-    solidity::{field_word, proof_calldata, rollup_example},
+    solidity::{field_word, proof_calldata, rollup_example, solvency_example},
 };
 use revm::primitives::Address;
 
 use crate::support::{
-    Arg, Evm, Outcome, Word, address_word, calldata, calldata_gas, compile, encode_args,
-    poseidon_bytecode, word,
+    Arg, Evm, Outcome, Word, address_word, calldata, compile, encode_args, poseidon_bytecode, word,
 };
 
 /// The two Poseidon contracts and a `RollupExample` (which is also its own verifier).
@@ -54,18 +53,6 @@ impl Rollup {
         self.evm.call(self.rollup, data).returned_word()
     }
 
-    /// `verifyProof(proof, inputs)` (inherited from the verifier).
-    pub fn verify(&mut self, proof: &Proof, inputs: &[Fr]) -> (Outcome, Vec<u8>) {
-        let data = calldata(
-            &format!("verifyProof(bytes,uint256[{}])", inputs.len()),
-            &[
-                Arg::Bytes(proof_calldata(proof).to_vec()),
-                Arg::Fixed(inputs.iter().map(field_word).collect()),
-            ],
-        );
-        (self.evm.call(self.rollup, data.clone()), data)
-    }
-
     /// `submitBatch(newRoot, l1Data, proof)`.
     pub fn submit(&mut self, new_root: Word, l1_data: Vec<Word>, proof: Vec<u8>) -> Outcome {
         let data = calldata(
@@ -90,68 +77,133 @@ impl Rollup {
     }
 }
 
-/// Transaction gas (21,000 base and calldata included) of the rollup contracts.
-#[derive(Debug)]
-pub struct GasReport {
-    /// `verifyProof` with the rollup's 3 public inputs.
-    pub verify: u64,
-    /// The Groth16 floor for that call: 21,000 + 181,000 (4 pairings) + 6,150 per input +
-    /// its calldata (16 per non-zero byte, 4 per zero byte).
-    pub floor: u64,
-    /// `poseidon(uint256[2])`.
-    pub poseidon2: u64,
-    /// `poseidon(uint256[4])`.
-    pub poseidon4: u64,
-    /// `submitBatch` of a valid batch (the first one: storage writes from zero).
-    pub submit_batch: u64,
+/// Calls a generated verifier's `verifyProof(proof, inputs)` as a transaction; returns the
+/// outcome and the calldata (for the floor's calldata term).
+pub fn verify_proof(
+    evm: &mut Evm,
+    verifier: Address,
+    proof: &Proof,
+    inputs: &[Fr],
+) -> (Outcome, Vec<u8>) {
+    let data = calldata(
+        &format!("verifyProof(bytes,uint256[{}])", inputs.len()),
+        &[
+            Arg::Bytes(proof_calldata(proof).to_vec()),
+            Arg::Fixed(inputs.iter().map(field_word).collect()),
+        ],
+    );
+    (evm.call(verifier, data.clone()), data)
 }
 
-impl GasReport {
-    /// Deploys fresh contracts at the batch's old root, verifies `proof` for `inputs`
-    /// (`[old_root, new_root, commitment]`) and submits it with `l1_data`; panics if either
-    /// is rejected.
-    pub fn measure(
-        vk: &VerifyingKey,
-        params: &RollupParams,
-        inputs: &[Fr],
-        l1_data: &[Fr],
-        proof: &Proof,
+/// A `SolvencyExample` (deployed by [`crate::support::CALLER`], its custodian) and the two
+/// verifiers its constructor deployed.
+pub struct Solvency {
+    /// The chain.
+    pub evm: Evm,
+    /// `SolvencyExample`.
+    pub contract: Address,
+    /// Its `topVerifier()`.
+    pub top_verifier: Address,
+    /// Its `inclusionVerifier()`.
+    pub inclusion_verifier: Address,
+    assets: usize,
+}
+
+impl Solvency {
+    /// Deploys the contracts for the solvency keys of `params`.
+    pub fn deploy(
+        top_vk: &VerifyingKey,
+        inclusion_vk: &VerifyingKey,
+        params: &SolvencyParams,
     ) -> Self {
-        let mut r = Rollup::deploy(vk, params, inputs[0]);
-        let (verify, data) = r.verify(proof, inputs);
-        assert!(verify.returned_bool(), "valid proof");
-        let floor = 21_000 + 181_000 + 6_150 * inputs.len() as u64 + calldata_gas(&data);
-        let poseidon2 = r.poseidon(2).gas_used;
-        let poseidon4 = r.poseidon(4).gas_used;
-        let submit = r.submit(
-            field_word(&inputs[1]),
-            l1_data.iter().map(field_word).collect(),
-            proof_calldata(proof).to_vec(),
-        );
-        assert!(submit.success, "valid batch rejected: {submit:?}");
+        let mut evm = Evm::new();
+        let sources = solvency_example(top_vk, inclusion_vk, params).expect("generate");
+        let code = compile(&sources)
+            .remove("SolvencyExample")
+            .expect("bytecode");
+        let contract = evm.deploy(code);
+        let mut getter = |name: &str| {
+            let out = evm.view(contract, calldata(&format!("{name}()"), &[]));
+            Address::from_slice(&out.returned_word()[12..])
+        };
+        let top_verifier = getter("topVerifier");
+        let inclusion_verifier = getter("inclusionVerifier");
         Self {
-            verify: verify.gas_used,
-            floor,
-            poseidon2,
-            poseidon4,
-            submit_batch: submit.gas_used,
+            evm,
+            contract,
+            top_verifier,
+            inclusion_verifier,
+            assets: params.assets(),
         }
     }
 
-    /// Prints the table to stderr.
-    pub fn print(&self, batch_size: usize) {
-        eprintln!("gas per transaction (21,000 base and calldata included)");
-        eprintln!("  verifyProof, 3 public inputs   {:>8}", self.verify);
-        eprintln!(
-            "  floor (21,000 + 181,000 + 3 x 6,150 + calldata) {:>8}   measured / floor = {:.4}",
-            self.floor,
-            self.verify as f64 / self.floor as f64
+    /// The calldata of `publish(bookCommitment, batchDigest, reserves, proof)`.
+    pub fn publish_calldata(
+        &self,
+        commitment: Word,
+        digest: Word,
+        reserves: &[Word],
+        proof: &[u8],
+    ) -> Vec<u8> {
+        assert_eq!(reserves.len(), self.assets, "one reserve per asset");
+        calldata(
+            &format!("publish(uint256,uint256,uint128[{}],bytes)", self.assets),
+            &[
+                Arg::Word(commitment),
+                Arg::Word(digest),
+                Arg::Fixed(reserves.to_vec()),
+                Arg::Bytes(proof.to_vec()),
+            ],
+        )
+    }
+
+    /// `publish(...)` from the custodian, with the top proof's public inputs
+    /// `[C, digest, R_1..R_K]` as words.
+    pub fn publish(&mut self, inputs: &[Word], proof: &[u8]) -> Outcome {
+        let data = self.publish_calldata(inputs[0], inputs[1], &inputs[2..], proof);
+        self.evm.call(self.contract, data)
+    }
+
+    /// `publicationCount()`.
+    pub fn publication_count(&mut self) -> Word {
+        let data = calldata("publicationCount()", &[]);
+        self.evm.view(self.contract, data).returned_word()
+    }
+
+    /// `verifyInclusion(idHash, balances, proof)` through eth_call, with the inclusion
+    /// proof's public inputs after `C` (`[id_hash, b_1..b_K]`) as words.
+    pub fn verify_inclusion(&mut self, claim: &[Word], proof: &[u8]) -> Outcome {
+        let data = calldata(
+            &format!("verifyInclusion(uint256,uint64[{}],bytes)", self.assets),
+            &self.inclusion_args(claim, proof),
         );
-        eprintln!("  poseidon(uint256[2])           {:>8}", self.poseidon2);
-        eprintln!("  poseidon(uint256[4])           {:>8}", self.poseidon4);
-        eprintln!(
-            "  submitBatch, B = {batch_size:<3}           {:>8}",
-            self.submit_batch
+        self.evm.view(self.contract, data)
+    }
+
+    /// `verifyInclusionAt(index, idHash, balances, proof)` through eth_call.
+    pub fn verify_inclusion_at(&mut self, index: u64, claim: &[Word], proof: &[u8]) -> Outcome {
+        let mut args = vec![Arg::Word(word(index))];
+        args.extend(self.inclusion_args(claim, proof));
+        let data = calldata(
+            &format!(
+                "verifyInclusionAt(uint256,uint256,uint64[{}],bytes)",
+                self.assets
+            ),
+            &args,
         );
+        self.evm.view(self.contract, data)
+    }
+
+    fn inclusion_args(&self, claim: &[Word], proof: &[u8]) -> Vec<Arg> {
+        assert_eq!(
+            claim.len(),
+            1 + self.assets,
+            "id hash and one balance per asset"
+        );
+        vec![
+            Arg::Word(claim[0]),
+            Arg::Fixed(claim[1..].to_vec()),
+            Arg::Bytes(proof.to_vec()),
+        ]
     }
 }

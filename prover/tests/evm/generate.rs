@@ -2,12 +2,16 @@
 
 use ark_ec::AffineRepr;
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystemRef, SynthesisError, lc};
-use bulwark_circuits::rollup::{Batch, sample};
+use bulwark_circuits::{
+    rollup::{Batch, sample},
+    solvency::SolvencyParams,
+};
 use bulwark_prover::{
     Fr, dev_setup_insecure,
     solidity::{
-        PROOF_CALLDATA_BYTES, SolidityError, field_word, groth16_verifier, proof_calldata,
-        rollup_example, rollup_l1_data,
+        PROOF_CALLDATA_BYTES, SOLVENCY_EXAMPLE_NAME, SOLVENCY_INCLUSION_VERIFIER_NAME,
+        SOLVENCY_TOP_VERIFIER_NAME, SolidityError, field_word, groth16_verifier, proof_calldata,
+        rollup_example, rollup_l1_data, solvency_example,
     },
 };
 
@@ -56,6 +60,45 @@ fn rollup_example_needs_a_three_input_key() {
             expected: 3,
             got: 1,
             ..
+        })
+    ));
+}
+
+#[test]
+fn solvency_example_needs_keys_for_its_asset_count() {
+    let s = crate::solvency::sample();
+    let (top, inclusion) = (s.top_pk.verifying_key(), s.inclusion_pk.verifying_key());
+    let two_assets = SolvencyParams::new(2, 2, 1).expect("params");
+    let sources = solvency_example(top, inclusion, &two_assets).expect("contracts");
+    let names: Vec<&str> = sources.iter().map(|s| s.contract_name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            SOLVENCY_TOP_VERIFIER_NAME,
+            SOLVENCY_INCLUSION_VERIFIER_NAME,
+            SOLVENCY_EXAMPLE_NAME
+        ]
+    );
+    for source in &sources {
+        assert!(!source.source.contains("{{"), "{}", source.contract_name);
+    }
+    assert!(sources[2].source.contains("uint128[2] calldata reserves"));
+    // Keys for two assets do not make a three-asset contract; a rollup key is no top key.
+    let three_assets = SolvencyParams::new(3, 2, 1).expect("params");
+    assert!(matches!(
+        solvency_example(top, inclusion, &three_assets),
+        Err(SolidityError::PublicInputCount {
+            contract: SOLVENCY_TOP_VERIFIER_NAME,
+            expected: 5,
+            got: 4
+        })
+    ));
+    assert!(matches!(
+        solvency_example(top, rollup_key().verifying_key(), &two_assets),
+        Err(SolidityError::PublicInputCount {
+            contract: SOLVENCY_INCLUSION_VERIFIER_NAME,
+            expected: 4,
+            got: 3
         })
     ));
 }

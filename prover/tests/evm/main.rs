@@ -1,12 +1,13 @@
-//! Generated contracts in an EVM: the Groth16 verifier and the rollup example, compiled with
-//! the pinned npm `solc` and run in revm (in-memory, no network). Run with `--nocapture` for
-//! the gas table:
-//! `cargo test -p bulwark-prover --test evm -- --nocapture gas_table`.
+//! Generated contracts in an EVM: the Groth16 verifier and the rollup and solvency examples,
+//! compiled with the pinned npm `solc` and run in revm (in-memory, no network). The gas table:
+//! `cargo test -p bulwark-prover --test evm gas_table -- --nocapture`.
 
 mod chain;
+mod gas;
 mod generate;
 mod groth16;
 mod rollup;
+mod solvency;
 mod support;
 
 use std::sync::OnceLock;

@@ -12,7 +12,7 @@ use bulwark_prover::{
 };
 use revm::primitives::keccak256;
 
-use crate::chain::{GasReport, Rollup};
+use crate::chain::Rollup;
 use crate::support::{Arg, Word, calldata, js_available, word};
 use crate::{ProvenBatch, add_words, modulus_word, params, prove_batch, rollup_key, sample_batch};
 
@@ -219,28 +219,5 @@ fn a_wrong_old_root_is_rejected() {
     assert!(
         !wrong.submit(new_root, l1_data, proof).success,
         "wrong root"
-    );
-}
-
-/// The gas table (run with `--nocapture`); fails if the verifier costs more than 1.05 x floor.
-#[test]
-fn gas_table() {
-    if !js_available() {
-        return;
-    }
-    let (proven, _, _) = sample_batch();
-    let report = GasReport::measure(
-        rollup_key().verifying_key(),
-        &params(),
-        &proven.out.public_inputs,
-        &rollup_l1_data(&proven.batch, &params()).expect("l1 data"),
-        &proven.out.proof,
-    );
-    report.print(params().batch_size());
-    assert!(
-        report.verify * 100 <= report.floor * 105,
-        "verifier gas {} exceeds 1.05 x floor {}",
-        report.verify,
-        report.floor
     );
 }

@@ -14,9 +14,9 @@ use std::{
 
 use bulwark_prover::solidity::SoliditySource;
 use revm::{
-    Context, ExecuteCommitEvm, MainBuilder, MainContext, MainnetEvm,
+    Context, DatabaseRef, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext, MainnetEvm,
     context::{
-        TxEnv,
+        ContextTr, TxEnv,
         result::{ExecutionResult, Output},
     },
     database::{CacheDB, EmptyDB},
@@ -27,8 +27,9 @@ use revm::{
 /// A big-endian 256-bit word.
 pub type Word = [u8; 32];
 
+/// `prover/js`, found from this crate or a sibling (the service's tests include this file).
 fn js_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("js")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../prover/js")
 }
 
 /// True when node and the npm install are present; otherwise prints why and returns false,
@@ -196,13 +197,15 @@ impl Outcome {
     }
 }
 
-/// An in-memory EVM (Prague rules) with one externally owned caller.
+/// An in-memory EVM (Prague rules); transactions come from [`CALLER`] unless a call names
+/// another sender.
 pub struct Evm {
     evm: MainnetEvm<MainnetContext<CacheDB<EmptyDB>>>,
-    nonce: u64,
+    nonces: HashMap<Address, u64>,
 }
 
-const CALLER: Address = Address::repeat_byte(0xca);
+/// The default sender, which also deploys every contract.
+pub const CALLER: Address = Address::repeat_byte(0xca);
 
 impl Evm {
     /// An empty chain.
@@ -211,21 +214,32 @@ impl Evm {
             .modify_cfg_chained(|c| c.set_spec_and_mainnet_gas_params(SpecId::PRAGUE))
             .with_db(CacheDB::<EmptyDB>::default())
             .build_mainnet();
-        Self { evm, nonce: 0 }
+        Self {
+            evm,
+            nonces: HashMap::new(),
+        }
     }
 
-    fn transact(&mut self, kind: TxKind, data: Vec<u8>) -> ExecutionResult {
-        let tx = TxEnv::builder()
-            .caller(CALLER)
+    fn tx(&self, caller: Address, kind: TxKind, data: Vec<u8>) -> TxEnv {
+        TxEnv::builder()
+            .caller(caller)
             .kind(kind)
             .data(Bytes::from(data))
             .gas_limit(10_000_000)
-            .nonce(self.nonce)
+            .nonce(self.nonces.get(&caller).copied().unwrap_or(0))
             .build()
-            .expect("tx");
+            .expect("tx")
+    }
+
+    fn transact_from(&mut self, caller: Address, kind: TxKind, data: Vec<u8>) -> ExecutionResult {
+        let tx = self.tx(caller, kind, data);
         let result = self.evm.transact_commit(tx).expect("transaction is valid");
-        self.nonce += 1;
+        *self.nonces.entry(caller).or_default() += 1;
         result
+    }
+
+    fn transact(&mut self, kind: TxKind, data: Vec<u8>) -> ExecutionResult {
+        self.transact_from(CALLER, kind, data)
     }
 
     /// Deploys `code` (creation bytecode with constructor arguments appended).
@@ -241,7 +255,36 @@ impl Evm {
 
     /// Sends a transaction calling `to` with `data`, committing its effects.
     pub fn call(&mut self, to: Address, data: Vec<u8>) -> Outcome {
-        let result = self.transact(TxKind::Call(to), data);
+        self.call_from(CALLER, to, data)
+    }
+
+    /// [`Self::call`] sent by `caller`.
+    pub fn call_from(&mut self, caller: Address, to: Address, data: Vec<u8>) -> Outcome {
+        let result = self.transact_from(caller, TxKind::Call(to), data);
+        Outcome::from(result)
+    }
+
+    /// Calls `to` with `data` as `eth_call` does: executed, nothing committed. The gas is
+    /// what the same call would cost as a transaction (`eth_estimateGas`).
+    pub fn view(&mut self, to: Address, data: Vec<u8>) -> Outcome {
+        let tx = self.tx(CALLER, TxKind::Call(to), data);
+        Outcome::from(self.evm.transact(tx).expect("transaction is valid").result)
+    }
+
+    /// The size in bytes of the code deployed at `address` (0 for none).
+    pub fn code_size(&self, address: Address) -> usize {
+        self.evm
+            .ctx
+            .db_ref()
+            .basic_ref(address)
+            .expect("in-memory database")
+            .and_then(|info| info.code)
+            .map_or(0, |code| code.original_byte_slice().len())
+    }
+}
+
+impl From<ExecutionResult> for Outcome {
+    fn from(result: ExecutionResult) -> Self {
         let gas_used = result.tx_gas_used();
         match result {
             ExecutionResult::Success { output, logs, .. } => Outcome {

@@ -3,6 +3,8 @@
 
 mod circuits;
 mod fixtures;
+#[path = "../js_support/mod.rs"]
+mod js_support;
 mod prove_verify;
 mod serialization;
 mod snarkjs;

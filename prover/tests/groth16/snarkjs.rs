@@ -5,50 +5,13 @@
 
 use std::{
     path::{Path, PathBuf},
-    process::{Command, Output},
+    process::Command,
 };
 
 use bulwark_prover::{Fr, prove, snarkjs_public, write_snarkjs_files};
 
 use crate::circuits::{Demo, demo_key, rng};
-
-fn js_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("js")
-}
-
-/// The snarkjs CLI, or `None` (after a skip message) when node or the npm install is missing.
-fn snarkjs() -> Option<PathBuf> {
-    let bin = js_dir().join("node_modules/.bin/snarkjs");
-    let node_ok = Command::new("node")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if node_ok && bin.exists() {
-        return Some(bin);
-    }
-    let why = format!(
-        "snarkjs interop test needs `node` on PATH (found: {node_ok}) and `npm ci` in {} \
-         (found {}: {})",
-        js_dir().display(),
-        bin.display(),
-        bin.exists()
-    );
-    if std::env::var("CI").is_ok_and(|v| v == "true") {
-        panic!("{why}");
-    }
-    eprintln!("SKIPPED: {why}");
-    None
-}
-
-fn run(cmd: &mut Command) -> (Output, String) {
-    let out = cmd.output().expect("spawn node");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out, text)
-}
+use crate::js_support::{js_dir, run, snarkjs};
 
 fn export_dir(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);

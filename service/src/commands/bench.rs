@@ -1,5 +1,6 @@
 //! `bulwark bench msm | prove`: our engines and prover next to the baselines, in one process on
-//! the same inputs, as a table of times, speed-ups and peak memory.
+//! the same inputs, as a table of times, speed-ups and peak memory; `bulwark bench solvency`:
+//! end-to-end solvency proving throughput ([`super::bench_solvency`]).
 
 use std::io::Write;
 
@@ -19,6 +20,9 @@ pub enum BenchCommand {
     /// PostgreSQL; prints submits/s, jobs/s and submit→claim latency, fails on lost or
     /// twice-proved jobs.
     Load(super::load::LoadArgs),
+    /// End-to-end solvency proofs of synthetic books (commit, every batch, the top, verify):
+    /// users per second per core and a projection to 2^20 users (dev setup first: slow).
+    Solvency(super::bench_solvency::SolvencyBenchArgs),
 }
 
 /// `bulwark bench msm`.
@@ -33,6 +37,9 @@ pub struct MsmArgs {
     /// Timed rounds (every engine once per round); rows report the median.
     #[arg(long, default_value_t = 5)]
     pub repetitions: usize,
+    /// Also time the GPU engine on the G1 sizes (a second table, see `bulwark gpu bench`).
+    #[arg(long)]
+    pub gpu: bool,
 }
 
 /// `bulwark bench prove`.
@@ -50,7 +57,7 @@ pub struct ProveBenchArgs {
 }
 
 /// Runs one `bench` subcommand, printing its table on stdout.
-pub fn run(cmd: BenchCommand) -> Result<()> {
+pub fn run(cmd: BenchCommand, progress: &crate::progress::Progress) -> Result<()> {
     let cmd = match cmd {
         // It starts its own runtime and prints its own figures.
         BenchCommand::Load(args) => return super::load::run(args),
@@ -59,17 +66,25 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
     let threads = rayon::current_num_threads();
     let mut out = std::io::stdout().lock();
     match cmd {
+        BenchCommand::Solvency(args) => super::bench_solvency::run(&args, progress)?,
         BenchCommand::Msm(args) => {
             let rows = msm_comparison(&args.sizes, &args.g2, args.repetitions)?;
             writeln!(
                 out,
-                "MSM, {threads} threads, median of {} rounds",
+                "MSM, {threads} threads, median of {} rounds (cpu: all threads, 10 ms ticks)",
                 args.repetitions
             )?;
             writeln!(
                 out,
-                "{:<5} {:>5}  {:<38} {:>11} {:>11} {:>10}",
-                "group", "size", "engine", "time (ms)", "vs arkworks", "peak MiB"
+                "{:<5} {:>5}  {:<38} {:>11} {:>11} {:>10} {:>11} {:>10}",
+                "group",
+                "size",
+                "engine",
+                "time (ms)",
+                "vs arkworks",
+                "cpu (ms)",
+                "cpu vs ark",
+                "peak MiB"
             )?;
             for r in rows {
                 let group = match r.group {
@@ -78,13 +93,24 @@ pub fn run(cmd: BenchCommand) -> Result<()> {
                 };
                 writeln!(
                     out,
-                    "{group:<5} {:>5}  {:<38} {:>11.2} {:>10.2}x {:>10}",
+                    "{group:<5} {:>5}  {:<38} {:>11.2} {:>10.2}x {:>10} {:>11} {:>10}",
                     format!("2^{}", r.log_size),
                     r.engine,
                     r.time.as_secs_f64() * 1e3,
                     r.speedup_vs_arkworks,
+                    r.cpu_time
+                        .map_or_else(|| "n/a".into(), |t| format!("{:.0}", t.as_secs_f64() * 1e3)),
+                    r.cpu_speedup_vs_arkworks
+                        .map_or_else(|| "n/a".into(), |x| format!("{x:.2}x")),
                     mib(r.peak_extra_bytes),
                 )?;
+            }
+            if args.gpu {
+                drop(out);
+                #[cfg(feature = "gpu")]
+                return super::gpu::msm_table(&args.sizes, args.repetitions);
+                #[cfg(not(feature = "gpu"))]
+                return Err(bulwark_service::engine::EngineError::NotBuilt.into());
             }
         }
         BenchCommand::Load(_) => {}

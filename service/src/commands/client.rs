@@ -4,7 +4,7 @@ use std::{io::Write, path::PathBuf};
 
 use anyhow::{Context, Result};
 use bulwark_service::{
-    client::{Client, SubmitOptions},
+    client::{Client, ClientTls, SubmitOptions},
     proto::v1 as pb,
     store::now_ms,
 };
@@ -16,9 +16,34 @@ pub struct ClientArgs {
     /// The server.
     #[arg(long, env = "BULWARK_SERVER", default_value = "http://127.0.0.1:50051")]
     pub server: String,
-    /// The tenant to act for.
+    /// The tenant to act for (servers without API keys only).
     #[arg(long, env = "BULWARK_TENANT")]
     pub tenant: Option<String>,
+    /// The API key (sent as `authorization: Bearer <key>`).
+    #[arg(long, env = "BULWARK_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// PEM file of the CA that signed the server's certificate (TLS; use an https:// server).
+    #[arg(long, env = "BULWARK_TLS_CA", value_name = "FILE")]
+    pub tls_ca: Option<PathBuf>,
+    /// PEM files of this client's certificate and key, for servers that require mTLS.
+    #[arg(
+        long,
+        env = "BULWARK_TLS_CERT",
+        value_name = "FILE",
+        requires = "tls_key"
+    )]
+    pub tls_cert: Option<PathBuf>,
+    /// The key of --tls-cert.
+    #[arg(
+        long,
+        env = "BULWARK_TLS_KEY",
+        value_name = "FILE",
+        requires = "tls_cert"
+    )]
+    pub tls_key: Option<PathBuf>,
+    /// The server name its certificate must carry; default: the host of --server.
+    #[arg(long, env = "BULWARK_TLS_DOMAIN")]
+    pub tls_domain: Option<String>,
     /// What to do.
     #[command(subcommand)]
     pub command: ClientCommand,
@@ -118,9 +143,29 @@ pub fn run(args: ClientArgs) -> Result<()> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async {
-        let mut client = Client::connect(args.server.clone()).await?;
+        let read = |path: &PathBuf| {
+            std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+        };
+        let tls = args.tls_ca.is_some() || args.tls_cert.is_some() || args.tls_domain.is_some();
+        let mut client = if tls {
+            let identity_pem = match (&args.tls_cert, &args.tls_key) {
+                (Some(cert), Some(key)) => Some((read(cert)?, read(key)?)),
+                _ => None,
+            };
+            let tls = ClientTls {
+                ca_pem: args.tls_ca.as_ref().map(read).transpose()?,
+                identity_pem,
+                domain: args.tls_domain.clone(),
+            };
+            Client::connect_tls(args.server.clone(), tls).await?
+        } else {
+            Client::connect(args.server.clone()).await?
+        };
         if let Some(tenant) = &args.tenant {
             client = client.with_tenant(tenant)?;
+        }
+        if let Some(key) = &args.api_key {
+            client = client.with_api_key(key)?;
         }
         command(&mut client, args.command).await
     })

@@ -4,7 +4,8 @@ use std::{io::Write, path::Path};
 
 use anyhow::{Context, Result, bail};
 use bulwark_circuits::rollup::{self, Batch, BatchWitness, RollupCircuit, RollupParams, State};
-use bulwark_prover::{ProofWithInputs, ProvingKey, dev_setup_insecure, prove, verify};
+use bulwark_prover::{ProofWithInputs, ProvingKey, dev_setup_insecure, verify};
+use bulwark_service::engine::prove;
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -148,9 +149,14 @@ fn read_key_params(args: &ProveArgs) -> Result<RollupParams> {
             .unwrap_or_else(|| Path::new("."))
             .join("params.json")
     });
-    let kp: KeyParams = files::read_json(&path, "key parameters").context(
-        "prove needs the key's params.json (from `rollup setup`); pass it with --params",
-    )?;
+    read_params_file(&path)
+        .context("prove needs the key's params.json (from `rollup setup`); pass it with --params")
+}
+
+/// Reads a `params.json` written by `rollup setup`: the shape its keys were made for (warning
+/// on dev keys).
+pub fn read_params_file(path: &Path) -> Result<RollupParams> {
+    let kp: KeyParams = files::read_json(path, "key parameters")?;
     if kp.statement != STATEMENT {
         bail!(
             "{}: statement is {:?}, expected {STATEMENT:?}",
@@ -161,7 +167,7 @@ fn read_key_params(args: &ProveArgs) -> Result<RollupParams> {
     if kp.setup == INSECURE_DEV {
         tracing::warn!(
             seed = kp.seed,
-            "proving with INSECURE dev keys: anyone who knows the seed can forge proofs"
+            "INSECURE dev keys: anyone who knows the seed can forge proofs"
         );
     }
     RollupParams::new(kp.depth, kp.batch_size)
@@ -204,6 +210,9 @@ pub fn prove_batch(
 }
 
 fn prove_cmd(args: &ProveArgs, progress: &Progress) -> Result<()> {
+    if args.gpu {
+        bulwark_service::engine::use_gpu()?;
+    }
     let params = read_key_params(args)?;
     let state: State = files::read_json(&args.state, "state")?;
     let batch: Batch = files::read_json(&args.batch, "batch")?;

@@ -17,6 +17,7 @@ mod setup;
 mod verify;
 
 pub use args::SolvencyCommand;
+pub use keys::{Circuit, read_params as read_key_params};
 
 use crate::progress::Progress;
 

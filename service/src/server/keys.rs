@@ -51,8 +51,8 @@ pub fn key_path(dir: &Path, params: RollupParams) -> PathBuf {
 }
 
 /// Loads the proving key for `params` from `dir`, or, when there is none, runs the INSECURE
-/// dev setup with `seed` (random when `None`) and stores it (atomically, by rename).
-/// Blocking and, for a new key, slow.
+/// dev setup with `seed` (random when `None`) and stores it (atomically, by rename); then
+/// prepares the key's queries for cancellable proving. Blocking and, for a new key, slow.
 pub fn load_or_create(
     dir: &Path,
     params: RollupParams,
@@ -90,6 +90,9 @@ pub fn load_or_create(
         std::fs::rename(&tmp, &path).map_err(io)?;
         pk
     };
+    // Workers prove with `prove_cancellable`; its first call would otherwise prepare the
+    // queries, and could not be cancelled while doing so.
+    pk.prepare_cancellable();
     let mut vk_bytes = Vec::new();
     pk.verifying_key().write_to(&mut vk_bytes).map_err(prover)?;
     Ok(RollupKeys {

@@ -7,15 +7,12 @@ use bulwark_proto::v1::{self as pb, prover_server::Prover};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use super::{ServiceError, convert, keys::RollupKeys};
+use super::{Limits, ServiceError, auth::tenant, convert, keys::RollupKeys, metrics::Metrics};
 use crate::{
     store::{JobStore, ListQuery, NewJob, now_ms},
     worker::{Events, RollupPayload},
 };
 
-/// The metadata entry naming the caller's tenant (unauthenticated until API keys land).
-pub const TENANT_HEADER: &str = "x-bulwark-tenant";
-const DEFAULT_TENANT: &str = "default";
 const STATEMENT_ROLLUP: &str = "rollup";
 const BACKEND_GROTH16: &str = "groth16";
 const DEFAULT_PAGE: u32 = 50;
@@ -29,21 +26,10 @@ pub(crate) struct ProverService {
     pub(crate) max_attempts: u32,
     /// How often a watcher re-reads its job when no in-process event arrives.
     pub(crate) poll: Duration,
-}
-
-fn tenant<T>(req: &Request<T>) -> Result<String, ServiceError> {
-    let Some(value) = req.metadata().get(TENANT_HEADER) else {
-        return Ok(DEFAULT_TENANT.into());
-    };
-    let invalid = || ServiceError::Invalid {
-        what: TENANT_HEADER,
-        value: format!("{value:?}"),
-    };
-    let tenant = value.to_str().map_err(|_| invalid())?;
-    if tenant.is_empty() || tenant.len() > 128 {
-        return Err(invalid());
-    }
-    Ok(tenant.to_owned())
+    pub(crate) limits: Limits,
+    pub(crate) metrics: Metrics,
+    /// True once the server shuts down: watch streams end so the shutdown is not held open.
+    pub(crate) stopping: tokio::sync::watch::Receiver<bool>,
 }
 
 impl ProverService {
@@ -90,6 +76,7 @@ impl ProverService {
             what: "witness",
             value: format!("validation panicked: {e}"),
         })??;
+        self.check_limits(&tenant).await?;
         let key = Some(req.idempotency_key).filter(|k| !k.is_empty());
         let submitted = self
             .store
@@ -115,6 +102,31 @@ impl ProverService {
             job_id: submitted.job.id,
             created: submitted.created,
         })
+    }
+
+    /// Refuses a new job when the queue or the tenant is at its limit. Checked before the
+    /// insert, not atomically with it: concurrent submissions may pass a limit by a few jobs.
+    async fn check_limits(&self, tenant: &str) -> Result<(), ServiceError> {
+        if let Some(limit) = self.limits.max_queued {
+            let queued = self.store.counts(None).await?.queued;
+            if queued >= limit {
+                self.metrics.rejected("queue_full");
+                return Err(ServiceError::QueueFull { queued, limit });
+            }
+        }
+        if let Some(limit) = self.limits.max_active_per_tenant {
+            let counts = self.store.counts(Some(tenant)).await?;
+            let active = counts.queued + counts.running;
+            if active >= limit {
+                self.metrics.rejected("tenant_limit");
+                return Err(ServiceError::TenantLimit {
+                    tenant: tenant.to_owned(),
+                    active,
+                    limit,
+                });
+            }
+        }
+        Ok(())
     }
 
     async fn job(&self, tenant: &str, id: &str) -> Result<crate::store::Job, ServiceError> {
@@ -174,6 +186,7 @@ impl ProverService {
         let (tx, rx) = tokio::sync::mpsc::channel(16);
         let store = self.store.clone();
         let mut events = self.events.subscribe();
+        let mut stopping = self.stopping.clone();
         let poll = self.poll;
         tokio::spawn(async move {
             let mut job = first;
@@ -187,13 +200,14 @@ impl ProverService {
                         return;
                     }
                 }
-                if done {
+                if done || *stopping.borrow() {
                     return;
                 }
                 tokio::select! {
                     _ = events.changed() => {}
                     _ = tokio::time::sleep(poll) => {}
                     () = tx.closed() => return,
+                    _ = stopping.changed() => return,
                 }
                 job = match store.get(&tenant, &id).await {
                     Ok(Some(job)) => job,

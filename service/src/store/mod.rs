@@ -23,7 +23,8 @@ pub use error::StoreError;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::{
-    Claimed, Job, JobState, ListQuery, NewJob, Page, ProofOutput, Stage, StageTiming, Submitted,
+    Claimed, Counts, Job, JobState, ListQuery, NewJob, Page, ProofOutput, Stage, StageTiming,
+    Submitted,
 };
 
 use std::{path::Path, sync::Arc};
@@ -96,6 +97,14 @@ pub trait JobStore: Send + Sync + 'static {
     /// Requeues running jobs whose lease expired before `now_ms`, or fails those that used up
     /// their attempts; returns how many jobs changed.
     async fn requeue_expired(&self, now_ms: u64) -> Result<u64, StoreError>;
+
+    /// Queued and running jobs: every tenant's (`None`) or one tenant's (queue-depth and
+    /// per-tenant limits, metrics).
+    async fn counts(&self, tenant: Option<&str>) -> Result<Counts, StoreError>;
+
+    /// Deletes succeeded, failed and cancelled jobs that finished before `before_ms`
+    /// (retention); returns how many.
+    async fn purge_finished(&self, before_ms: u64) -> Result<u64, StoreError>;
 
     /// Checks that the store is reachable (health checks).
     async fn ping(&self) -> Result<(), StoreError>;

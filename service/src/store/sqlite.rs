@@ -13,9 +13,12 @@ use sqlx::{
 };
 
 use super::{
-    Claimed, Job, JobState, JobStore, ListQuery, NewJob, Page, ProofOutput, Stage, StoreError,
-    Submitted,
-    row::{COLUMNS, Embedded, LIST_COLUMNS, cursor, job_from_row, migrate, new_id, to_i32, to_i64},
+    Claimed, Counts, Job, JobState, JobStore, ListQuery, NewJob, Page, ProofOutput, Stage,
+    StoreError, Submitted,
+    row::{
+        COLUMNS, Embedded, LIST_COLUMNS, cursor, job_from_row, migrate, new_id, to_i32, to_i64,
+        to_u64,
+    },
 };
 
 /// The SQLite schema's migrations, in order.
@@ -300,6 +303,33 @@ impl JobStore for SqliteStore {
         .execute(&self.pool)
         .await?;
         Ok(updated.rows_affected())
+    }
+
+    async fn counts(&self, tenant: Option<&str>) -> Result<Counts, StoreError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(SUM(state = 'queued'), 0) AS queued, \
+                    COALESCE(SUM(state = 'running'), 0) AS running \
+             FROM jobs WHERE state IN ('queued', 'running') AND (? IS NULL OR tenant = ?)",
+        )
+        .bind(tenant)
+        .bind(tenant)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Counts {
+            queued: to_u64(row.try_get("queued")?),
+            running: to_u64(row.try_get("running")?),
+        })
+    }
+
+    async fn purge_finished(&self, before_ms: u64) -> Result<u64, StoreError> {
+        let deleted = sqlx::query(
+            "DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled') \
+             AND finished_ms < ?",
+        )
+        .bind(to_i64(before_ms))
+        .execute(&self.pool)
+        .await?;
+        Ok(deleted.rows_affected())
     }
 
     async fn ping(&self) -> Result<(), StoreError> {

@@ -220,3 +220,12 @@ pub struct Page {
     /// Cursor of the next page; `None` on the last.
     pub next: Option<i64>,
 }
+
+/// How many jobs wait and run (all tenants', or one tenant's).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Jobs in state queued.
+    pub queued: u64,
+    /// Jobs in state running.
+    pub running: u64,
+}

@@ -28,6 +28,7 @@ macro_rules! job_store_suite {
             release_requeues_without_spending_an_attempt,
             complete_stores_the_proof,
             list_pages_newest_first_and_filters_by_state,
+            counts_are_per_tenant_and_purge_deletes_only_old_finished_jobs,
         );
     };
     (@cases $open:expr; $($case:ident),* $(,)?) => {
@@ -344,4 +345,82 @@ pub(crate) async fn list_pages_newest_first_and_filters_by_state(store: Store) {
         .expect("list");
     let running: Vec<String> = running.jobs.into_iter().map(|j| j.id).collect();
     assert_eq!(running, [ids[0].clone()]);
+}
+
+pub(crate) async fn counts_are_per_tenant_and_purge_deletes_only_old_finished_jobs(store: Store) {
+    let store = &*store;
+    let done = submit(store, 3, 1).await;
+    let failed = submit(store, 2, 2).await;
+    let running = submit(store, 1, 3).await;
+    let cancelled = submit(store, 0, 4).await;
+    let queued = submit(store, 0, 5).await;
+    store
+        .submit(new_job("u", None, 0), 6)
+        .await
+        .expect("submit");
+    assert_eq!(
+        claim(store, "w", 10).await.map(|j| j.id),
+        Some(done.clone())
+    );
+    let output = ProofOutput {
+        proof: vec![1],
+        public_inputs: vec![],
+        timings: vec![],
+    };
+    assert!(
+        store
+            .complete(&done, "w", &output, 20)
+            .await
+            .expect("complete")
+    );
+    assert_eq!(
+        claim(store, "w", 21).await.map(|j| j.id),
+        Some(failed.clone())
+    );
+    assert!(
+        store
+            .fail(&failed, "w", "bad", false, 25)
+            .await
+            .expect("fail")
+    );
+    assert_eq!(
+        claim(store, "w", 26).await.map(|j| j.id),
+        Some(running.clone())
+    );
+    let cancel = store.cancel("t", &cancelled, 15).await.expect("cancel");
+    assert_eq!(cancel.map(|j| j.state), Some(JobState::Cancelled));
+
+    let counts = |tenant| async move {
+        let c = store.counts(tenant).await.expect("counts");
+        (c.queued, c.running)
+    };
+    assert_eq!(counts(None).await, (2, 1), "all tenants");
+    assert_eq!(counts(Some("t")).await, (1, 1));
+    assert_eq!(counts(Some("u")).await, (1, 0));
+    assert_eq!(counts(Some("nobody")).await, (0, 0));
+
+    assert_eq!(
+        store.purge_finished(15).await.expect("purge"),
+        0,
+        "none before 15"
+    );
+    assert_eq!(
+        store.purge_finished(21).await.expect("purge"),
+        2,
+        "cancelled, succeeded"
+    );
+    assert_eq!(
+        store.purge_finished(1_000).await.expect("purge"),
+        1,
+        "failed"
+    );
+    for gone in [&done, &failed, &cancelled] {
+        assert!(
+            store.get("t", gone).await.expect("get").is_none(),
+            "{gone} purged"
+        );
+    }
+    assert_eq!(get(store, &running).await.state, JobState::Running);
+    assert_eq!(get(store, &queued).await.state, JobState::Queued);
+    assert_eq!(counts(None).await, (2, 1), "unfinished jobs are kept");
 }

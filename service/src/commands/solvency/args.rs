@@ -97,6 +97,9 @@ pub struct ProveArgs {
     /// Output directory for the proofs (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
+    /// Run the G1 MSMs on the GPU (falls back to the CPU, with a log line, without an adapter).
+    #[arg(long)]
+    pub gpu: bool,
 }
 
 /// `bulwark solvency verify`.

@@ -1,7 +1,11 @@
 //! The custodian's private inputs: the users CSV, the reserves JSON, the seed, and the
 //! committed book rebuilt from them.
 
-use std::{fs::File, io::BufReader, path::Path};
+use std::{
+    fs::File,
+    io::{BufReader, Write},
+    path::Path,
+};
 
 use anyhow::{Context, Result, anyhow};
 use bulwark_circuits::solvency::{
@@ -9,7 +13,7 @@ use bulwark_circuits::solvency::{
 };
 
 use super::{args::BookArgs, documents};
-use crate::progress::Stages;
+use crate::progress::{Progress, Stages};
 
 /// Reads the users CSV; errors name the file, line and column.
 pub fn read_users(path: &Path) -> Result<Book> {
@@ -46,14 +50,19 @@ pub fn check(book: &Book, reserves: &Reserves, args: &BookArgs) -> Result<Vec<u1
     })
 }
 
-/// Places a solvent book in its sum tree and commits to it (the slow part of `commit`).
+/// Places a solvent book in its sum tree and commits to it (the slow part of `commit`),
+/// with a bar over the hashes.
 pub fn commit(
     book: &Book,
     reserves: &Reserves,
     params: SolvencyParams,
     seed: BlindingSeed,
+    progress: &Progress,
 ) -> Result<CommittedBook> {
-    CommittedBook::new(book, reserves, params, seed).with_context(|| {
+    let bar = progress.units("hashes");
+    let committed = CommittedBook::new_with_progress(book, reserves, params, seed, &bar);
+    bar.finish();
+    committed.with_context(|| {
         format!(
             "committing to the book ({} assets, capacity 2^{} users)",
             params.assets(),
@@ -69,6 +78,7 @@ pub fn rebuild(
     seed_file: &Path,
     params: SolvencyParams,
     stages: &mut Stages,
+    progress: &Progress,
 ) -> Result<CommittedBook> {
     let (book, reserves, seed) = stages.run("read inputs", || -> Result<_> {
         let book = read_users(&args.users)?;
@@ -77,5 +87,25 @@ pub fn rebuild(
         check(&book, &reserves, args)?;
         Ok((book, reserves, seed))
     })?;
-    stages.run("build sum tree", || commit(&book, &reserves, params, seed))
+    stages.run("build sum tree", || {
+        commit(&book, &reserves, params, seed, progress)
+    })
+}
+
+/// One line per asset: its total next to its reserve, for the custodian's eyes (the totals
+/// are not published).
+pub fn write_totals(
+    out: &mut impl Write,
+    assets: &[String],
+    totals: &[u128],
+    reserves: &[u128],
+) -> Result<()> {
+    let width = assets.iter().map(String::len).max().unwrap_or(0);
+    for ((asset, total), reserve) in assets.iter().zip(totals).zip(reserves) {
+        writeln!(
+            out,
+            "  {asset:<width$}  total {total} <= reserve {reserve} (the total stays private)"
+        )?;
+    }
+    Ok(())
 }

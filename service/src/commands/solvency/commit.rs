@@ -32,7 +32,7 @@ pub fn run(args: &CommitArgs, progress: &Progress) -> Result<()> {
         })?;
     let seed = BlindingSeed::random(&mut rand::rngs::OsRng);
     let committed = stages.run("build sum tree", || {
-        book::commit(&users, &reserves, params, seed)
+        book::commit(&users, &reserves, params, seed, progress)
     })?;
     let published = Published::of(&committed);
     let statement_path = args.out.join(documents::STATEMENT_FILE);
@@ -55,18 +55,12 @@ pub fn run(args: &CommitArgs, progress: &Progress) -> Result<()> {
         params.batch_size(),
         params.capacity()
     )?;
-    let width = published.assets.iter().map(String::len).max().unwrap_or(0);
-    for ((asset, total), reserve) in published
-        .assets
-        .iter()
-        .zip(&totals)
-        .zip(&published.statement.reserves)
-    {
-        writeln!(
-            out,
-            "  {asset:<width$}  total {total} <= reserve {reserve} (the total stays private)"
-        )?;
-    }
+    book::write_totals(
+        &mut out,
+        &published.assets,
+        &totals,
+        &published.statement.reserves,
+    )?;
     writeln!(
         out,
         "book commitment: {}",
@@ -80,5 +74,6 @@ pub fn run(args: &CommitArgs, progress: &Progress) -> Result<()> {
         seed_path.display()
     )?;
     write!(out, "timings:\n{}", timings.table())?;
+    writeln!(out, "total: {:.3} s", timings.total().as_secs_f64())?;
     Ok(())
 }

@@ -19,7 +19,7 @@ use crate::{files, progress::Progress};
 pub fn prove_cmd(args: &InclusionArgs, progress: &Progress) -> Result<()> {
     let params: SolvencyParams = keys::read_params(&args.keys)?;
     let mut stages = progress.stages(5);
-    let book = book::rebuild(&args.book, &args.seed_file, params, &mut stages)?;
+    let book = book::rebuild(&args.book, &args.seed_file, params, &mut stages, progress)?;
     let circuit = book
         .inclusion_circuit(&args.id)
         .with_context(|| format!("user {:?} in {}", args.id, args.book.users.display()))?;

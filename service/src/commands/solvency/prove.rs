@@ -6,7 +6,7 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
-use bulwark_prover::prove;
+use bulwark_service::engine::prove;
 
 use super::{
     args::ProveArgs,
@@ -30,9 +30,12 @@ pub fn top_proof_path(dir: &Path) -> PathBuf {
 /// uses every thread; memory stays at one circuit) and the top, writing each proof as soon
 /// as it is made.
 pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
+    if args.gpu {
+        bulwark_service::engine::use_gpu()?;
+    }
     let params = keys::read_params(&args.keys)?;
     let mut stages = progress.stages(5);
-    let book = book::rebuild(&args.book, &args.seed_file, params, &mut stages)?;
+    let book = book::rebuild(&args.book, &args.seed_file, params, &mut stages, progress)?;
     let published = Published::of(&book);
     if let Some(path) = &args.statement {
         if Published::read(path)? != published {
@@ -77,10 +80,18 @@ pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(
         out,
-        "proved {} batches of {} users and the top for book commitment {}",
+        "proved {} users, {} assets: {} batches of {} and the top, for book commitment {}",
+        book.users(),
+        params.assets(),
         params.batches(),
         params.batch_size(),
         published.statement.book_commitment
+    )?;
+    book::write_totals(
+        &mut out,
+        book.assets(),
+        book.totals(),
+        &published.statement.reserves,
     )?;
     writeln!(
         out,
@@ -90,5 +101,6 @@ pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
         top_proof_path(&args.out).display()
     )?;
     write!(out, "timings:\n{}", timings.table())?;
+    writeln!(out, "total: {:.3} s", timings.total().as_secs_f64())?;
     Ok(())
 }

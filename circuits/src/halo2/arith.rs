@@ -1,0 +1,118 @@
+//! The arithmetic gate `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` on the first four
+//! advice columns, coefficients in fixed columns (all zero: the row is unconstrained), and the
+//! operations the circuits build from it.
+
+use halo2_proofs::circuit::{Layouter, Value};
+use halo2_proofs::halo2curves::ff::Field;
+use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Fixed};
+use halo2_proofs::poly::Rotation;
+
+use super::Fp;
+use super::gadgets::{Gadgets, Var, assign, copy};
+
+/// The coefficient columns `[q_a, q_b, q_c, q_d, q_m, q_k]`.
+#[derive(Debug, Clone)]
+pub(super) struct ArithConfig {
+    q: [Column<Fixed>; 6],
+}
+
+impl ArithConfig {
+    pub(super) fn configure(meta: &mut ConstraintSystem<Fp>, advice: &[Column<Advice>]) -> Self {
+        let q = [(); 6].map(|()| meta.fixed_column());
+        meta.create_gate("arithmetic", |meta| {
+            let [a, b, c, d] = [0, 1, 2, 3].map(|i| meta.query_advice(advice[i], Rotation::cur()));
+            let [qa, qb, qc, qd, qm, qk] = q.map(|col| meta.query_fixed(col, Rotation::cur()));
+            vec![qa * a.clone() + qb * b.clone() + qc * c + qd * d + qm * a * b + qk]
+        });
+        Self { q }
+    }
+}
+
+/// One row of the arithmetic gate: the inputs `a, b, c` (copied in when given), the value of
+/// `d` computed natively, and the coefficients `[q_a, q_b, q_c, q_d, q_m, q_k]`.
+struct Row<'a> {
+    inputs: [Option<&'a Var>; 3],
+    d: Value<Fp>,
+    coefficients: [Fp; 6],
+}
+
+impl Gadgets {
+    /// Assigns one arithmetic row and returns the `d` cell.
+    fn arith_row(&self, layouter: &mut impl Layouter<Fp>, row: Row<'_>) -> Result<Var, Error> {
+        self.region(layouter, "arithmetic", 1, |region, at| {
+            for (i, input) in row.inputs.iter().enumerate() {
+                match input {
+                    Some(var) => copy(region, self.advice[i], at, var),
+                    None => assign(region, self.advice[i], at, Value::known(Fp::ZERO)),
+                };
+            }
+            let d = assign(region, self.advice[3], at, row.d);
+            for (column, q) in self.arith.q.iter().zip(row.coefficients) {
+                region.assign_fixed(*column, at, q);
+            }
+            Ok(d)
+        })
+    }
+
+    /// `a + b`.
+    pub fn add(&self, layouter: &mut impl Layouter<Fp>, a: &Var, b: &Var) -> Result<Var, Error> {
+        let one = Fp::ONE;
+        self.arith_row(
+            layouter,
+            Row {
+                inputs: [Some(a), Some(b), None],
+                d: a.value + b.value,
+                coefficients: [one, one, Fp::ZERO, -one, Fp::ZERO, Fp::ZERO],
+            },
+        )
+    }
+
+    /// `cond ? 0 : x`, i.e. `x − cond·x` (`cond` must be constrained boolean elsewhere).
+    pub fn zero_if(
+        &self,
+        layouter: &mut impl Layouter<Fp>,
+        cond: &Var,
+        x: &Var,
+    ) -> Result<Var, Error> {
+        let one = Fp::ONE;
+        self.arith_row(
+            layouter,
+            Row {
+                inputs: [Some(cond), Some(x), Some(x)],
+                d: x.value - cond.value * x.value,
+                coefficients: [Fp::ZERO, Fp::ZERO, one, -one, -one, Fp::ZERO],
+            },
+        )
+    }
+
+    /// Enforces `a·b = 0`.
+    pub fn assert_product_zero(
+        &self,
+        layouter: &mut impl Layouter<Fp>,
+        a: &Var,
+        b: &Var,
+    ) -> Result<(), Error> {
+        self.arith_row(
+            layouter,
+            Row {
+                inputs: [Some(a), Some(b), None],
+                d: Value::known(Fp::ZERO),
+                coefficients: [Fp::ZERO, Fp::ZERO, Fp::ZERO, Fp::ZERO, Fp::ONE, Fp::ZERO],
+            },
+        )
+        .map(|_| ())
+    }
+
+    /// Enforces `b ∈ {0, 1}` (`b·b − b = 0`).
+    pub fn assert_boolean(&self, layouter: &mut impl Layouter<Fp>, b: &Var) -> Result<(), Error> {
+        self.arith_row(
+            layouter,
+            Row {
+                inputs: [Some(b), Some(b), None],
+                d: Value::known(Fp::ZERO),
+                coefficients: [-Fp::ONE, Fp::ZERO, Fp::ZERO, Fp::ZERO, Fp::ONE, Fp::ZERO],
+            },
+        )
+        .map(|_| ())
+    }
+}

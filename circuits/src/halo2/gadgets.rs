@@ -1,0 +1,156 @@
+//! The shared column layout and the configuration of every chip on it.
+
+use halo2_proofs::circuit::{Cell, Layouter, Region, Value};
+use halo2_proofs::plonk::{
+    Advice, Column, ConstraintSystem, Error, Fixed, Instance, Selector, TableColumn,
+};
+
+use super::Fp;
+use super::arith::ArithConfig;
+use super::poseidon::PoseidonConfig;
+use super::range::RangeConfig;
+
+/// The fewest advice columns: the 4-ary placement gate spans six.
+const MIN_ADVICE: usize = 6;
+
+/// A circuit value: an assigned advice cell and its witness value (unknown during key
+/// generation).
+#[derive(Debug, Clone, Copy)]
+pub struct Var {
+    /// Where it lives, for copy constraints.
+    pub cell: Cell,
+    /// Its value.
+    pub value: Value<Fp>,
+}
+
+/// The columns and gates of every chip; one per circuit, built by [`Gadgets::configure`].
+#[derive(Debug, Clone)]
+pub struct Gadgets {
+    /// Advice columns, equality enabled; chips use a prefix of them.
+    pub(super) advice: Vec<Column<Advice>>,
+    /// The public inputs, one per row.
+    pub(super) instance: Column<Instance>,
+    pub(super) poseidon: Vec<PoseidonConfig>,
+    pub(super) arith: ArithConfig,
+    pub(super) range: RangeConfig,
+    /// `(bit, x, y, l, r)` on one row: `(l, r) = bit ? (y, x) : (x, y)`.
+    pub(super) swap: Selector,
+    /// Two rows: `(low, high, node, s0, s1, s2)` then the four children.
+    pub(super) quad: Selector,
+    /// The next free row. halo2-axiom's `SimpleFloorPlanner` places every region at row 0,
+    /// so the chips lay their regions out themselves, one after the other.
+    next_row: std::cell::Cell<usize>,
+}
+
+impl Gadgets {
+    /// Configures every chip with Poseidon gates for the state widths `widths`. Duplicates
+    /// and widths outside `2..=17` (no circomlib Poseidon has them) are ignored; hashing at a
+    /// width that was not configured is an [`Error::Synthesis`].
+    pub fn configure(meta: &mut ConstraintSystem<Fp>, widths: &[usize]) -> Self {
+        let mut widths: Vec<usize> = widths
+            .iter()
+            .copied()
+            .filter(|t| (2..=17).contains(t))
+            .collect();
+        widths.sort_unstable();
+        widths.dedup();
+        // A width-`t` Poseidon state spans `2t` columns (the state and its S-box squares).
+        let columns = (2 * widths.iter().copied().max().unwrap_or(0)).max(MIN_ADVICE);
+        let advice: Vec<Column<Advice>> = (0..columns).map(|_| meta.advice_column()).collect();
+        for column in &advice {
+            meta.enable_equality(*column);
+        }
+        let instance = meta.instance_column();
+        meta.enable_equality(instance);
+        let constants = meta.fixed_column();
+        meta.enable_constant(constants);
+        let max_width = widths.last().copied().unwrap_or(0);
+        let round_constants: Vec<Column<Fixed>> =
+            (0..max_width).map(|_| meta.fixed_column()).collect();
+        let poseidon = widths
+            .iter()
+            .map(|&t| PoseidonConfig::configure(meta, t, &advice, &round_constants))
+            .collect();
+        let table: TableColumn = meta.lookup_table_column();
+        Self {
+            arith: ArithConfig::configure(meta, &advice),
+            range: RangeConfig::configure(meta, &advice, table),
+            swap: super::merkle::configure_swap(meta, &advice),
+            quad: super::merkle::configure_quad(meta, &advice),
+            advice,
+            instance,
+            poseidon,
+            next_row: std::cell::Cell::new(0),
+        }
+    }
+
+    /// Runs `assign` on a fresh region of `rows` rows, passing its first absolute row.
+    pub(super) fn region<T>(
+        &self,
+        layouter: &mut impl Layouter<Fp>,
+        name: &'static str,
+        rows: usize,
+        assign: impl FnOnce(&mut Region<'_, Fp>, usize) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        let base = self.next_row.get();
+        self.next_row.set(base + rows);
+        layouter.assign_region(|| name, |mut region| assign(&mut region, base))
+    }
+
+    /// Starts a synthesis: lays regions out from row 0 again and loads the fixed tables.
+    /// Call it first in every `synthesize`.
+    pub fn load(&self, layouter: &mut impl Layouter<Fp>) -> Result<(), Error> {
+        self.next_row.set(0);
+        self.range.load_table(layouter)
+    }
+
+    /// Assigns private witness values to fresh cells (no gate: they are constrained by the
+    /// gadgets they are copied into).
+    pub fn witness(
+        &self,
+        layouter: &mut impl Layouter<Fp>,
+        values: &[Value<Fp>],
+    ) -> Result<Vec<Var>, Error> {
+        let width = self.advice.len();
+        self.region(
+            layouter,
+            "witness",
+            values.len().div_ceil(width),
+            |region, base| {
+                Ok(values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| assign(region, self.advice[i % width], base + i / width, *v))
+                    .collect())
+            },
+        )
+    }
+
+    /// Constrains `var` to equal public input `row`.
+    pub fn expose(&self, layouter: &mut impl Layouter<Fp>, var: &Var, row: usize) {
+        layouter.constrain_instance(var.cell, self.instance, row);
+    }
+}
+
+/// Assigns `value` to `column` at absolute row `offset`.
+pub(super) fn assign(
+    region: &mut Region<'_, Fp>,
+    column: Column<Advice>,
+    offset: usize,
+    value: Value<Fp>,
+) -> Var {
+    let cell = region.assign_advice(column, offset, value).cell();
+    Var { cell, value }
+}
+
+/// Assigns a copy of `var` to `column` at `offset` and constrains it equal to `var`.
+pub(super) fn copy(
+    region: &mut Region<'_, Fp>,
+    column: Column<Advice>,
+    offset: usize,
+    var: &Var,
+) -> Var {
+    let copied = assign(region, column, offset, var.value);
+    region.constrain_equal(copied.cell, var.cell);
+    copied
+}

@@ -1,0 +1,78 @@
+//! halo2 (PLONKish, KZG over BN254) chips and circuits for the same statements as the R1CS
+//! gadgets, consuming the same native witnesses.
+//!
+//! The backend is Axiom's `halo2-axiom` fork (imported as `halo2_proofs`); its field is
+//! `halo2curves-axiom`'s `bn256::Fr` ([`Fp`]), the same prime field as [`crate::Fr`] with a
+//! different type: [`to_halo2`] and [`from_halo2`] convert through the canonical
+//! little-endian encoding.
+//!
+//! # Layout
+//!
+//! Every circuit configures one [`Gadgets`]: `W` advice columns (equality enabled), where `W`
+//! is twice the widest Poseidon state the circuit uses (at least 6), and on them (every gate
+//! of degree at most 5, halo2-axiom's limit):
+//!
+//! | chip | rows | gates |
+//! |---|---|---|
+//! | Poseidon, width `t` | `9 + R_P(t)` per permutation (one per round + the output) | a full-round and a partial-round gate per width; round constants in `t` fixed columns, S-box squares in `t` advice columns |
+//! | range check, `n` bits | `⌈n / 8⌉` | 8-bit limbs looked up in a 256-row table, running sum, the top limb shifted into range |
+//! | conditional swap | 1 | `(l, r) = bit ? (y, x) : (x, y)`, `bit` boolean |
+//! | 4-ary placement | 2 | a node's slot among three siblings from two boolean index bits |
+//! | arithmetic | 1 | `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` with fixed coefficients |
+//!
+//! halo2-axiom's `SimpleFloorPlanner` places every region at row 0, so [`Gadgets`] lays its
+//! regions out itself, one after another ([`Gadgets::load`] starts a synthesis at row 0);
+//! [`rows_needed`] and [`fitting_k`] measure a circuit without proving it.
+//!
+//! On these: [`Gadgets::poseidon`], [`Gadgets::chain`] (the sum tree's `chain`),
+//! [`Gadgets::merkle_root`], [`Gadgets::quad_root`], [`Gadgets::sum_root`], and the solvency
+//! circuits [`SolvencyBatchCircuit`] and [`SolvencyInclusionCircuit`].
+
+mod arith;
+mod gadgets;
+mod measure;
+mod merkle;
+mod poseidon;
+mod range;
+mod solvency;
+mod sum_path;
+
+pub use gadgets::{Gadgets, Var};
+pub use measure::{fitting_k, rows_needed};
+pub use poseidon::{PoseidonTrace, poseidon_trace};
+pub use range::{RangeTrace, range_trace};
+pub use solvency::{AssetCount, SolvencyBatchCircuit, SolvencyInclusionCircuit};
+pub use sum_path::SumNodeCells;
+
+pub use halo2_proofs;
+
+use halo2_proofs::halo2curves::ff::PrimeField as _;
+
+/// The BN254 scalar field as halo2 sees it (`halo2curves-axiom`'s `bn256::Fr`).
+pub type Fp = halo2_proofs::halo2curves::bn256::Fr;
+
+/// The lookup table's limb width: range checks decompose into 8-bit limbs.
+pub const LIMB_BITS: usize = 8;
+
+/// The smallest circuit size (`2^k` rows) any circuit here needs: the 256-row limb table plus
+/// halo2's blinding rows.
+pub const MIN_K: u32 = 9;
+
+/// [`crate::Fr`] → [`Fp`]: the same field element.
+pub fn to_halo2(x: &crate::Fr) -> Fp {
+    use ark_ff::{BigInteger, PrimeField};
+    let mut repr = [0u8; 32];
+    repr.copy_from_slice(&x.into_bigint().to_bytes_le());
+    Option::from(Fp::from_repr(repr)).expect("both types encode the same modulus")
+}
+
+/// [`Fp`] → [`crate::Fr`]: the same field element.
+pub fn from_halo2(x: &Fp) -> crate::Fr {
+    use ark_ff::PrimeField;
+    crate::Fr::from_le_bytes_mod_order(&x.to_repr())
+}
+
+/// Converts a slice of [`crate::Fr`] to [`Fp`].
+pub fn to_halo2_vec(xs: &[crate::Fr]) -> Vec<Fp> {
+    xs.iter().map(to_halo2).collect()
+}
