@@ -41,6 +41,8 @@ pub enum Command {
     Bench(crate::commands::bench::BenchCommand),
     /// Runs the gRPC prover service (jobs in SQLite under the data dir, local workers).
     Serve(crate::commands::serve::ServeArgs),
+    /// Runs proving workers against a shared job store (PostgreSQL), without the gRPC API.
+    Worker(crate::commands::worker::WorkerArgs),
     /// Talks to a running prover service: submit, get, watch, cancel, list.
     Client(crate::commands::client::ClientArgs),
     /// Exports contracts: `export solidity` writes Groth16 verifiers and example contracts.

@@ -45,6 +45,7 @@ fn run(cli: cli::Cli, progress: &progress::Progress) -> anyhow::Result<()> {
         cli::Command::Demo(args) => demo::run(&args, progress),
         cli::Command::Bench(cmd) => commands::bench::run(cmd, progress),
         cli::Command::Serve(args) => commands::serve::run(args),
+        cli::Command::Worker(args) => commands::worker::run(args),
         cli::Command::Client(args) => commands::client::run(args),
         cli::Command::Export(cmd) => commands::export::run(cmd),
         #[cfg(feature = "gpu")]

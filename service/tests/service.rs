@@ -4,13 +4,11 @@ mod common;
 
 use std::{
     path::{Path, PathBuf},
-    str::FromStr,
     sync::OnceLock,
     time::Duration,
 };
 
 use bulwark_circuits::rollup::{RollupParams, sample};
-use bulwark_prover::{Fr, Proof, VerifyingKey, verify};
 use bulwark_service::{
     client::{Client, ClientError, SubmitOptions},
     proto::v1 as pb,
@@ -70,20 +68,13 @@ async fn submit_watch_succeeds_with_a_proof_that_verifies() {
 
     let vk = client.verifying_key().await.expect("vk");
     assert_eq!((vk.depth, vk.batch_size), (DEPTH as u32, BATCH as u32));
-    let vk = VerifyingKey::read_from(&vk.verifying_key[..]).expect("vk bytes");
-    let proof = Proof::read_from(&job.proof[..]).expect("proof bytes");
-    let inputs: Vec<Fr> = job
-        .public_inputs
-        .iter()
-        .map(|s| Fr::from_str(s).expect("decimal input"))
-        .collect();
+    let inputs = common::assert_verifies(&mut client, &job).await;
     let s = sample::demo(&params(), 3, 1).expect("sample");
     assert_eq!(
         inputs[0],
         s.state.root(),
         "old root is the submitted state's"
     );
-    verify(&vk, &inputs, &proof).expect("the proof verifies");
 
     // GetJob returns the same result.
     let again = client.get(&id).await.expect("get");

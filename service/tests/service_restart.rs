@@ -5,9 +5,7 @@
 mod common;
 
 use std::{
-    io::{BufRead, BufReader},
     path::{Path, PathBuf},
-    process::{Child, Command, Stdio},
     time::Duration,
 };
 
@@ -18,7 +16,7 @@ use bulwark_service::{
     server::load_or_create,
 };
 
-use common::LIMIT;
+use common::{LIMIT, process::Bulwark};
 
 fn scratch(name: &str) -> PathBuf {
     common::scratch("bulwark-service-restart", name)
@@ -26,7 +24,7 @@ fn scratch(name: &str) -> PathBuf {
 
 /// A running `bulwark serve` and the address it reported.
 struct Server {
-    child: Child,
+    process: Bulwark,
     addr: String,
 }
 
@@ -36,70 +34,30 @@ impl Server {
     }
 
     fn start_with(data: &Path, keys: &Path, workers: usize, extra: &[&str]) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_bulwark"))
-            .args(["--quiet", "serve", "--listen", "127.0.0.1:0"])
-            .args(["--lease-secs", "1"])
-            .args(extra)
-            .arg("--workers")
-            .arg(workers.to_string())
-            .arg("--data-dir")
-            .arg(data)
-            .arg("--keys-dir")
-            .arg(keys)
-            .env("NO_COLOR", "1")
-            .env("RUST_LOG", "info")
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("spawn bulwark serve");
-        let stderr = child.stderr.take().expect("stderr");
-        let (tx, rx) = std::sync::mpsc::channel();
-        // Reads the log until the listening address appears, then drains it.
-        std::thread::spawn(move || {
-            let mut sent = false;
-            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
-                if !sent && line.contains("serving bulwark.prover.v1") {
-                    if let Some(at) = line.find("127.0.0.1:") {
-                        let port: String = line[at + 10..]
-                            .chars()
-                            .take_while(char::is_ascii_digit)
-                            .collect();
-                        sent = tx.send(format!("http://127.0.0.1:{port}")).is_ok();
-                    }
-                }
-            }
-        });
-        let addr = rx.recv_timeout(LIMIT).expect("server reports its address");
-        Self { child, addr }
+        let workers = workers.to_string();
+        let (data, keys) = (data.to_str().expect("utf-8"), keys.to_str().expect("utf-8"));
+        let mut args = vec!["serve", "--listen", "127.0.0.1:0", "--lease-secs", "1"];
+        args.extend(extra);
+        args.extend([
+            "--workers",
+            &workers,
+            "--data-dir",
+            data,
+            "--keys-dir",
+            keys,
+        ]);
+        let process = Bulwark::spawn(&args);
+        let addr = format!("http://{}", process.address("serving bulwark.prover.v1"));
+        Self { process, addr }
     }
 
-    fn kill(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reap");
+    fn kill(self) {
+        self.process.kill();
     }
 
     /// Sends SIGTERM and waits for the process to exit; returns how long that took.
-    fn terminate(mut self) -> Duration {
-        let start = std::time::Instant::now();
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -TERM failed");
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                assert!(status.success(), "bulwark serve exited with {status}");
-                return start.elapsed();
-            }
-            assert!(start.elapsed() < LIMIT, "bulwark serve did not exit");
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    fn terminate(self) -> Duration {
+        self.process.terminate()
     }
 }
 
@@ -138,14 +96,9 @@ async fn accepted_job_survives_kill_9_and_completes_after_restart() {
 /// The default rollup shape (several seconds per proof on two cores), keys kept across runs.
 const BIG: [&str; 4] = ["--depth", "24", "--batch-size", "4"];
 
-/// Starts a big proof on a one-worker server with `grace`, sends SIGTERM once it is proving,
-/// and returns the job as a fresh API-only server on the same data dir sees it, and how long
-/// the process took to exit.
-async fn sigterm_during_a_proof(name: &str, grace: &str) -> (pb::Job, Duration) {
-    let (data, keys) = (scratch(name), common::big_keys());
-    let mut args = BIG.to_vec();
-    args.extend(["--shutdown-grace-secs", grace]);
-    let server = Server::start_with(&data, &keys, 1, &args);
+/// Submits a big job to `server` (one worker) and returns its id once it is half a second
+/// into the proving stage.
+async fn big_job_proving(server: &Server) -> String {
     let mut client = Client::connect(server.addr.clone()).await.expect("connect");
     let params = common::big_params();
     let s = sample::demo(&params, 3, 9).expect("sample");
@@ -165,6 +118,38 @@ async fn sigterm_during_a_proof(name: &str, grace: &str) -> (pb::Job, Duration) 
         }
     }
     tokio::time::sleep(Duration::from_millis(500)).await;
+    id
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_9_during_a_proof_then_restart_completes_the_job() {
+    let (data, keys) = (scratch("kill-mid-proof"), common::big_keys());
+    let server = Server::start_with(&data, &keys, 1, &BIG);
+    let id = big_job_proving(&server).await;
+    server.kill();
+
+    // The dead process's lease expires (1 s); the new server's reaper requeues the job.
+    let server = Server::start_with(&data, &keys, 1, &BIG);
+    let mut client = Client::connect(server.addr.clone()).await.expect("connect");
+    let job = tokio::time::timeout(LIMIT, client.wait(&id, |_| {}))
+        .await
+        .expect("job finishes in time")
+        .expect("watch");
+    assert_eq!(job.state(), pb::JobState::Succeeded, "{job:?}");
+    assert_eq!(job.attempts, 2, "the killed attempt counts");
+    common::assert_verifies(&mut client, &job).await;
+    server.kill();
+}
+
+/// Starts a big proof on a one-worker server with `grace`, sends SIGTERM once it is proving,
+/// and returns the job as a fresh API-only server on the same data dir sees it, and how long
+/// the process took to exit.
+async fn sigterm_during_a_proof(name: &str, grace: &str) -> (pb::Job, Duration) {
+    let (data, keys) = (scratch(name), common::big_keys());
+    let mut args = BIG.to_vec();
+    args.extend(["--shutdown-grace-secs", grace]);
+    let server = Server::start_with(&data, &keys, 1, &args);
+    let id = big_job_proving(&server).await;
     let exited = server.terminate();
 
     let server = Server::start_with(&data, &keys, 0, &BIG);

@@ -16,6 +16,10 @@ pub enum BenchCommand {
     /// Groth16 proofs of the rollup circuit: `bulwark_prover::prove` against
     /// `ark_groth16::Groth16::prove` on the same key and witness (dev setup first: slow).
     Prove(ProveBenchArgs),
+    /// The prover service under load: ≥ 1,000 small real jobs over gRPC on SQLite or
+    /// PostgreSQL; prints submits/s, jobs/s and submit→claim latency, fails on lost or
+    /// twice-proved jobs.
+    Load(super::load::LoadArgs),
     /// End-to-end solvency proofs of synthetic books (commit, every batch, the top, verify):
     /// users per second per core and a projection to 2^20 users (dev setup first: slow).
     Solvency(super::bench_solvency::SolvencyBenchArgs),
@@ -54,6 +58,11 @@ pub struct ProveBenchArgs {
 
 /// Runs one `bench` subcommand, printing its table on stdout.
 pub fn run(cmd: BenchCommand, progress: &crate::progress::Progress) -> Result<()> {
+    let cmd = match cmd {
+        // It starts its own runtime and prints its own figures.
+        BenchCommand::Load(args) => return super::load::run(args),
+        other => other,
+    };
     let threads = rayon::current_num_threads();
     let mut out = std::io::stdout().lock();
     match cmd {
@@ -104,6 +113,7 @@ pub fn run(cmd: BenchCommand, progress: &crate::progress::Progress) -> Result<()
                 return Err(bulwark_service::engine::EngineError::NotBuilt.into());
             }
         }
+        BenchCommand::Load(_) => {}
         BenchCommand::Prove(args) => {
             let rows = prove_comparison(args.depth, args.batch_size, args.repetitions)?;
             writeln!(

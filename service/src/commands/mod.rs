@@ -6,7 +6,9 @@ pub mod client;
 pub mod export;
 #[cfg(feature = "gpu")]
 pub mod gpu;
+pub mod load;
 pub mod rollup;
 pub mod serve;
 pub mod setup;
 pub mod solvency;
+pub mod worker;

@@ -6,14 +6,18 @@
 
 mod config;
 
-use std::{net::SocketAddr, path::PathBuf, time::Duration};
+pub(super) use config::FileConfig;
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    time::Duration,
+};
 
 use anyhow::{Context, Result};
 use bulwark_circuits::rollup::RollupParams;
 use bulwark_service::server::{ApiKey, Limits, ServeConfig, TlsFiles, serve};
 use clap::Args;
-
-use config::FileConfig;
 
 /// `bulwark serve` (every flag can also come from its `BULWARK_*` environment variable, and
 /// from the config file under the flag's name with `_` for `-`).
@@ -28,6 +32,10 @@ pub struct ServeArgs {
     /// Directory of the job database (SQLite, WAL) [default: bulwark-data].
     #[arg(long, env = "BULWARK_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// The job store: `sqlite://PATH` or `postgres://user:password@host/database`
+    /// [default: the SQLite file in DATA_DIR].
+    #[arg(long, env = "BULWARK_STORE", value_name = "URL")]
+    pub store: Option<String>,
     /// Directory of the proving keys [default: DATA_DIR/keys].
     #[arg(long, env = "BULWARK_KEYS_DIR", value_name = "DIR")]
     pub keys_dir: Option<PathBuf>,
@@ -35,25 +43,9 @@ pub struct ServeArgs {
     /// API only, for worker processes sharing the store [default: 1].
     #[arg(long, env = "BULWARK_WORKERS")]
     pub workers: Option<usize>,
-    /// Account-tree depth D of the rollup key [default: 24].
-    #[arg(long, env = "BULWARK_DEPTH", value_name = "D")]
-    pub depth: Option<usize>,
-    /// Operations per batch B of the rollup key [default: 4].
-    #[arg(long, env = "BULWARK_BATCH_SIZE", value_name = "B")]
-    pub batch_size: Option<usize>,
-    /// Seconds a worker's claim lasts without a heartbeat [default: 30].
-    #[arg(long, env = "BULWARK_LEASE_SECS")]
-    pub lease_secs: Option<f64>,
     /// Claims per job before an expiring lease fails it [default: 3].
     #[arg(long, env = "BULWARK_MAX_ATTEMPTS")]
     pub max_attempts: Option<u32>,
-    /// Seed of the INSECURE dev setup run when no proving key exists [default: random].
-    #[arg(long, env = "BULWARK_DEV_SETUP_SEED")]
-    pub dev_setup_seed: Option<u64>,
-    /// Seconds SIGTERM lets running jobs finish before stopping and requeueing them
-    /// [default: 30].
-    #[arg(long, env = "BULWARK_SHUTDOWN_GRACE_SECS")]
-    pub shutdown_grace_secs: Option<f64>,
     /// Largest gRPC message in MiB [default: 64].
     #[arg(long, env = "BULWARK_MAX_MESSAGE_MIB")]
     pub max_message_mib: Option<usize>,
@@ -92,9 +84,90 @@ pub struct ServeArgs {
     /// [default: 604800, a week; 0: forever].
     #[arg(long, env = "BULWARK_RETENTION_SECS")]
     pub retention_secs: Option<f64>,
-    /// Local workers run the G1 MSMs on the GPU (CPU fallback, logged, without an adapter).
+    /// The proving key, lease and engine settings (shared with `bulwark worker`).
+    #[command(flatten)]
+    pub prover: ProverArgs,
+}
+
+/// The proving key's shape, the workers' lease and drain, and the MSM engine: shared by
+/// `bulwark serve` and `bulwark worker`, which must agree on the key and the lease.
+#[derive(Debug, Args)]
+pub struct ProverArgs {
+    /// Account-tree depth D of the rollup key [default: 24].
+    #[arg(long, env = "BULWARK_DEPTH", value_name = "D")]
+    pub depth: Option<usize>,
+    /// Operations per batch B of the rollup key [default: 4].
+    #[arg(long, env = "BULWARK_BATCH_SIZE", value_name = "B")]
+    pub batch_size: Option<usize>,
+    /// Seconds a worker's claim lasts without a heartbeat [default: 30].
+    #[arg(long, env = "BULWARK_LEASE_SECS")]
+    pub lease_secs: Option<f64>,
+    /// Seed of the INSECURE dev setup run when no proving key exists [default: random].
+    #[arg(long, env = "BULWARK_DEV_SETUP_SEED")]
+    pub dev_setup_seed: Option<u64>,
+    /// Seconds SIGTERM lets running jobs finish before stopping and requeueing them
+    /// [default: 30].
+    #[arg(long, env = "BULWARK_SHUTDOWN_GRACE_SECS")]
+    pub shutdown_grace_secs: Option<f64>,
+    /// Workers run the G1 MSMs on the GPU (CPU fallback, logged, without an adapter).
     #[arg(long, env = "BULWARK_GPU")]
     pub gpu: bool,
+}
+
+/// [`ProverArgs`] merged over the config file and checked.
+pub struct Prover {
+    /// The key's shape.
+    pub params: RollupParams,
+    /// How long a claim lasts without a heartbeat.
+    pub lease: Duration,
+    /// The dev-setup seed.
+    pub dev_setup_seed: Option<u64>,
+    /// How long shutdown lets running jobs finish.
+    pub shutdown_grace: Duration,
+}
+
+impl ProverArgs {
+    /// Merges the flags and environment over `file` over the defaults, checks them, and
+    /// selects the GPU engine when asked.
+    pub(super) fn resolve(&self, file: &FileConfig) -> Result<Prover> {
+        if self.gpu {
+            bulwark_service::engine::use_gpu()?;
+        }
+        let depth = self.depth.or(file.depth).unwrap_or(24);
+        let batch_size = self.batch_size.or(file.batch_size).unwrap_or(4);
+        let params = RollupParams::new(depth, batch_size)
+            .with_context(|| format!("depth {depth}, batch size {batch_size}"))?;
+        let lease = seconds(
+            "lease_secs",
+            self.lease_secs.or(file.lease_secs).unwrap_or(30.0),
+        )?;
+        anyhow::ensure!(
+            lease >= Duration::from_millis(300),
+            "lease_secs must be at least 0.3"
+        );
+        Ok(Prover {
+            params,
+            lease,
+            dev_setup_seed: self.dev_setup_seed.or(file.dev_setup_seed),
+            shutdown_grace: seconds(
+                "shutdown_grace_secs",
+                self.shutdown_grace_secs
+                    .or(file.shutdown_grace_secs)
+                    .unwrap_or(30.0),
+            )?,
+        })
+    }
+}
+
+/// Reads the config file, if one is given.
+pub(super) fn read_config(path: Option<&Path>) -> Result<FileConfig> {
+    path.map_or_else(|| Ok(FileConfig::default()), FileConfig::read)
+}
+
+/// The data directory: flag or environment, then the file, then `bulwark-data`.
+pub(super) fn data_dir(flag: Option<PathBuf>, file: &FileConfig) -> PathBuf {
+    flag.or_else(|| file.data_dir.clone())
+        .unwrap_or_else(|| PathBuf::from("bulwark-data"))
 }
 
 fn seconds(flag: &str, secs: f64) -> Result<Duration> {
@@ -110,26 +183,9 @@ impl ServeArgs {
     /// Merges the flags and environment over the config file over the defaults: the
     /// service's settings and the address to listen on.
     fn resolve(self) -> Result<(ServeConfig, SocketAddr)> {
-        let file = match &self.config {
-            Some(path) => FileConfig::read(path)?,
-            None => FileConfig::default(),
-        };
-        let depth = self.depth.or(file.depth).unwrap_or(24);
-        let batch_size = self.batch_size.or(file.batch_size).unwrap_or(4);
-        let params = RollupParams::new(depth, batch_size)
-            .with_context(|| format!("depth {depth}, batch size {batch_size}"))?;
-        let lease = seconds(
-            "lease_secs",
-            self.lease_secs.or(file.lease_secs).unwrap_or(30.0),
-        )?;
-        anyhow::ensure!(
-            lease >= Duration::from_millis(300),
-            "lease_secs must be at least 0.3"
-        );
-        let data_dir = self
-            .data_dir
-            .or(file.data_dir)
-            .unwrap_or_else(|| PathBuf::from("bulwark-data"));
+        let file = read_config(self.config.as_deref())?;
+        let prover = self.prover.resolve(&file)?;
+        let data_dir = data_dir(self.data_dir, &file);
         let api_keys: Result<Vec<ApiKey>, _> = if self.api_keys.is_empty() {
             file.api_keys
                 .iter()
@@ -175,17 +231,13 @@ impl ServeArgs {
                 .or(file.keys_dir)
                 .unwrap_or_else(|| data_dir.join("keys")),
             data_dir,
-            params,
+            store: self.store.or(file.store),
+            params: prover.params,
             workers: self.workers.or(file.workers).unwrap_or(1),
-            lease,
+            lease: prover.lease,
             max_attempts: self.max_attempts.or(file.max_attempts).unwrap_or(3).max(1),
-            dev_setup_seed: self.dev_setup_seed.or(file.dev_setup_seed),
-            shutdown_grace: seconds(
-                "shutdown_grace_secs",
-                self.shutdown_grace_secs
-                    .or(file.shutdown_grace_secs)
-                    .unwrap_or(30.0),
-            )?,
+            dev_setup_seed: prover.dev_setup_seed,
+            shutdown_grace: prover.shutdown_grace,
             max_message_bytes: self
                 .max_message_mib
                 .or(file.max_message_mib)
@@ -216,9 +268,6 @@ impl ServeArgs {
 
 /// Runs the service on a multi-threaded runtime.
 pub fn run(args: ServeArgs) -> Result<()> {
-    if args.gpu {
-        bulwark_service::engine::use_gpu()?;
-    }
     let (config, listen) = args.resolve()?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async {
@@ -232,7 +281,7 @@ pub fn run(args: ServeArgs) -> Result<()> {
 }
 
 /// Resolves on ctrl-c or SIGTERM.
-async fn shutdown_signal() {
+pub(super) async fn shutdown_signal() {
     let ctrl_c = async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::error!(error = %e, "cannot listen for ctrl-c");

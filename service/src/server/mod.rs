@@ -1,8 +1,8 @@
 //! `bulwark serve`: the gRPC prover service with its in-process workers.
 //!
-//! [`serve`] opens the [`SqliteStore`](crate::store::SqliteStore) under the data directory,
-//! loads (or creates once) the proving key for the configured rollup shape, starts the
-//! workers, a lease reaper and the health reporter (SERVING only while the store answers),
+//! [`serve`] opens the job store by URL (default: the [`SqliteStore`](crate::store::SqliteStore)
+//! under the data directory), loads (or creates once) the proving key for the configured rollup
+//! shape, starts the workers, a lease reaper and the health reporter (SERVING only while the store answers),
 //! and serves `bulwark.prover.v1.Prover`, `grpc.health.v1.Health` and gRPC reflection until
 //! `shutdown` resolves. Shutdown (SIGTERM) stops accepting RPCs and lets running jobs finish
 //! for up to the grace period; then it cancels what still runs (each stops within a second)
@@ -13,18 +13,23 @@
 //! or mTLS ([`TlsFiles`]), a message-size limit, a queue-depth and a
 //! per-tenant limit ([`Limits`], `RESOURCE_EXHAUSTED`), Prometheus metrics on their own HTTP
 //! address ([`Metrics`]), and a retention sweep that deletes finished jobs after a while.
+//!
+//! [`work`] runs the same workers without the gRPC front end (`bulwark worker`), against a
+//! store shared with a server.
 
 mod auth;
 mod convert;
 mod error;
 mod keys;
 mod metrics;
+mod pool;
 mod service;
 
 pub use auth::{AUTHORIZATION_HEADER, ApiKey, ApiKeyError, TENANT_HEADER, hash_api_key};
 pub use error::ServiceError;
 pub use keys::{KeyError, RollupKeys, key_path, load_or_create};
 pub use metrics::Metrics;
+pub use pool::{WorkerConfig, work};
 
 use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
@@ -38,15 +43,18 @@ use tonic::{
 };
 
 use crate::{
-    store::{JobStore, SqliteStore, StoreError, now_ms},
-    worker::{self, Events, RunningJobs, WorkerContext},
+    store::{self, JobStore, StoreError, now_ms},
+    worker::Events,
 };
 
 /// What `bulwark serve` runs with.
 #[derive(Clone, Debug)]
 pub struct ServeConfig {
-    /// Where the job database lives.
+    /// Where the job database lives (the default SQLite store).
     pub data_dir: PathBuf,
+    /// The job store's URL (`sqlite://PATH`, `postgres://…`); `None`: SQLite under
+    /// `data_dir`.
+    pub store: Option<String>,
     /// Where proving keys are loaded from or created in.
     pub keys_dir: PathBuf,
     /// The rollup shape jobs are proved for.
@@ -146,14 +154,7 @@ pub async fn serve(
     config: ServeConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let metrics = match config.metrics_listen {
-        Some(addr) => Some(
-            TcpListener::bind(addr)
-                .await
-                .map_err(|source| ServeError::Metrics { addr, source })?,
-        ),
-        None => None,
-    };
+    let metrics = pool::bind_metrics(config.metrics_listen).await?;
     serve_with_metrics(listener, metrics, config, shutdown).await
 }
 
@@ -178,34 +179,18 @@ pub async fn serve_with_metrics(
         tracing::warn!(%addr, "no API keys configured: authentication is off");
     }
     let tls = config.tls.as_ref().map(tls_config).transpose()?;
-    let store: Arc<dyn JobStore> = Arc::new(SqliteStore::open(&config.data_dir).await?);
-    let (keys_dir, params, seed) = (
+    let url = (config.store.clone()).unwrap_or_else(|| store::default_url(&config.data_dir));
+    let store = store::open(&url).await?;
+    let keys = pool::load_keys(
         config.keys_dir.clone(),
         config.params,
         config.dev_setup_seed,
-    );
-    let keys = Arc::new(
-        tokio::task::spawn_blocking(move || load_or_create(&keys_dir, params, seed)).await??,
-    );
-    tracing::info!(
-        depth = params.depth(),
-        batch_size = params.batch_size(),
-        "proving key ready"
-    );
+    )
+    .await?;
 
     let events = Events::new();
     let metrics = Metrics::new();
-    let poll = Duration::from_millis(250).min(config.lease / 4);
-    let ctx = Arc::new(WorkerContext {
-        store: store.clone(),
-        keys: keys.clone(),
-        events: events.clone(),
-        owner: format!("pid{}-{:016x}", std::process::id(), rand::random::<u64>()),
-        lease: config.lease,
-        poll,
-        metrics: metrics.clone(),
-        running: RunningJobs::default(),
-    });
+    let poll = pool::poll_interval(config.lease);
     // Turns true when `shutdown` resolves: workers stop claiming, WatchJob streams end (a
     // graceful shutdown waits for open streams), the metrics endpoint stops.
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -218,23 +203,22 @@ pub async fn serve_with_metrics(
             let _ = stop_tx.send(true);
         }
     };
-    let workers: Vec<_> = (0..config.workers)
-        .map(|i| tokio::spawn(worker::run(ctx.clone(), i, stop_rx.clone())))
-        .collect();
-    let reaper = tokio::spawn(reap(store.clone(), events.clone(), config.lease / 2));
+    let workers = pool::Workers::start(
+        pool::Shared {
+            store: store.clone(),
+            keys: keys.clone(),
+            events: events.clone(),
+            metrics: metrics.clone(),
+        },
+        config.workers,
+        config.lease,
+        stop_rx.clone(),
+    );
     let sweeper = config
         .retention
         .map(|keep| tokio::spawn(sweep(store.clone(), keep)));
     let metrics_task = metrics_listener.map(|listener| {
-        if let Ok(at) = listener.local_addr() {
-            tracing::info!(addr = %at, "serving Prometheus metrics on /metrics");
-        }
-        tokio::spawn(metrics::serve_metrics(
-            listener,
-            metrics.clone(),
-            store.clone(),
-            stop_rx.clone(),
-        ))
+        pool::spawn_metrics(listener, metrics.clone(), store.clone(), stop_rx.clone())
     });
 
     let (health, health_service) = tonic_health::server::health_reporter();
@@ -261,7 +245,7 @@ pub async fn serve_with_metrics(
 
     tracing::info!(
         %addr,
-        workers = workers.len(),
+        workers = config.workers,
         tls = tls.is_some(),
         api_keys = config.api_keys.len(),
         "serving bulwark.prover.v1"
@@ -279,56 +263,16 @@ pub async fn serve_with_metrics(
 
     tracing::info!("shutting down: draining workers");
     health_task.abort();
-    reaper.abort();
     if let Some(sweeper) = sweeper {
         sweeper.abort();
     }
     let _ = stop_tx.send(true);
-    let mut workers = std::pin::pin!(async {
-        for worker in workers {
-            // A worker that panicked has logged it; its job is requeued below.
-            let _ = worker.await;
-        }
-    });
-    if tokio::time::timeout(config.shutdown_grace, &mut workers)
-        .await
-        .is_err()
-    {
-        let cancelled = ctx.running.cancel_all();
-        tracing::warn!(
-            grace = ?config.shutdown_grace,
-            jobs = cancelled,
-            "running jobs did not finish in time: stopping them for requeueing"
-        );
-        if tokio::time::timeout(Duration::from_secs(5), &mut workers)
-            .await
-            .is_err()
-        {
-            tracing::warn!("workers did not stop; requeueing their jobs anyway");
-        }
-    }
+    let requeued = workers.drain(config.shutdown_grace).await?;
     if let Some(task) = metrics_task {
         task.abort();
     }
-    let requeued = store.release(&ctx.owner).await?;
     tracing::info!(requeued, "shutdown complete");
     served.map_err(Into::into)
-}
-
-/// Requeues jobs whose worker stopped heartbeating.
-async fn reap(store: Arc<dyn JobStore>, events: Events, every: Duration) {
-    let mut tick = tokio::time::interval(every.max(Duration::from_millis(100)));
-    loop {
-        tick.tick().await;
-        match store.requeue_expired(now_ms()).await {
-            Ok(0) => {}
-            Ok(n) => {
-                tracing::warn!(jobs = n, "requeued jobs whose lease expired");
-                events.bump();
-            }
-            Err(e) => tracing::error!(error = %e, "requeueing expired leases failed"),
-        }
-    }
 }
 
 /// Deletes finished jobs older than `keep`, every quarter of `keep` (between 100 ms and 10

@@ -14,6 +14,15 @@ pub enum StoreError {
         /// The I/O error.
         source: std::io::Error,
     },
+    /// Applying the schema migrations failed.
+    #[error("job store migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The store URL is malformed or names an unknown kind of store.
+    #[error("job store URL {0}")]
+    Url(String),
+    /// The store needs a cargo feature this build lacks.
+    #[error("this bulwark was built without the `{0}` feature")]
+    Unsupported(&'static str),
     /// A stored row holds a value this version cannot read.
     #[error("job store row is corrupt: {0}")]
     Corrupt(String),

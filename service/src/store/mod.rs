@@ -1,4 +1,6 @@
-//! Durable job queue: one [`JobStore`] trait, with [`SqliteStore`] as the embedded default.
+//! Durable job queue: one [`JobStore`] trait, with [`SqliteStore`] as the embedded default and
+//! [`PgStore`] (cargo feature `postgres`) for many worker processes sharing one queue.
+//! [`open`] picks one by URL. Both apply their schema migrations when they connect.
 //!
 //! Lifecycle: `queued → running → succeeded | failed | cancelled`. A worker *claims* the
 //! highest-priority, oldest queued job under a lease (`owner`, expiry) and extends it with
@@ -10,15 +12,22 @@
 //! Times are Unix milliseconds passed in by the caller, so tests can move the clock.
 
 mod error;
+#[cfg(feature = "postgres")]
+mod postgres;
+mod row;
 mod sqlite;
 mod types;
 
 pub use error::StoreError;
+#[cfg(feature = "postgres")]
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::{
     Claimed, Counts, Job, JobState, ListQuery, NewJob, Page, ProofOutput, Stage, StageTiming,
     Submitted,
 };
+
+use std::{path::Path, sync::Arc};
 
 use async_trait::async_trait;
 
@@ -106,4 +115,33 @@ pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+/// Opens the store a URL names: `sqlite://PATH` (a database file, created if missing) or
+/// `postgres://…` / `postgresql://…` (needs the `postgres` feature).
+pub async fn open(url: &str) -> Result<Arc<dyn JobStore>, StoreError> {
+    if let Some(path) = url.strip_prefix("sqlite://") {
+        if path.is_empty() {
+            return Err(StoreError::Url(format!("{url}: no database file")));
+        }
+        return Ok(Arc::new(SqliteStore::open_file(Path::new(path)).await?));
+    }
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        #[cfg(feature = "postgres")]
+        return Ok(Arc::new(PgStore::connect(url).await?));
+        #[cfg(not(feature = "postgres"))]
+        return Err(StoreError::Unsupported("postgres"));
+    }
+    let scheme = url.split_once("://").map_or(url, |(scheme, _)| scheme);
+    Err(StoreError::Url(format!(
+        "{scheme}: unknown store (expected sqlite://PATH or postgres://…)"
+    )))
+}
+
+/// The default store URL: the SQLite file in `data_dir`.
+pub fn default_url(data_dir: &Path) -> String {
+    format!(
+        "sqlite://{}",
+        data_dir.join(SqliteStore::FILE_NAME).display()
+    )
 }

@@ -8,53 +8,25 @@ use async_trait::async_trait;
 use sqlx::{
     Row,
     sqlite::{
-        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-        SqliteSynchronous,
+        SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
     },
 };
 
 use super::{
     Claimed, Counts, Job, JobState, JobStore, ListQuery, NewJob, Page, ProofOutput, Stage,
-    StageTiming, StoreError, Submitted,
+    StoreError, Submitted,
+    row::{
+        COLUMNS, Embedded, LIST_COLUMNS, cursor, job_from_row, migrate, new_id, to_i32, to_i64,
+        to_u64,
+    },
 };
 
-const SCHEMA: &str = "
-CREATE TABLE IF NOT EXISTS jobs (
-    seq              INTEGER PRIMARY KEY AUTOINCREMENT,
-    id               TEXT    NOT NULL UNIQUE,
-    tenant           TEXT    NOT NULL,
-    idempotency_key  TEXT,
-    statement        TEXT    NOT NULL,
-    backend          TEXT    NOT NULL,
-    payload          BLOB    NOT NULL,
-    priority         INTEGER NOT NULL,
-    deadline_ms      INTEGER,
-    state            TEXT    NOT NULL,
-    stage            TEXT    NOT NULL,
-    attempts         INTEGER NOT NULL DEFAULT 0,
-    max_attempts     INTEGER NOT NULL,
-    lease_owner      TEXT,
-    lease_until_ms   INTEGER,
-    error            TEXT,
-    proof            BLOB,
-    public_inputs    TEXT,
-    timings          TEXT,
-    created_ms       INTEGER NOT NULL,
-    started_ms       INTEGER,
-    finished_ms      INTEGER,
-    UNIQUE (tenant, idempotency_key)
-);
-CREATE INDEX IF NOT EXISTS jobs_queue ON jobs (state, priority DESC, seq);
-CREATE INDEX IF NOT EXISTS jobs_tenant ON jobs (tenant, seq DESC);
-";
-
-/// Every column but the payload (and, in listings, the proof).
-const COLUMNS: &str = "id, tenant, idempotency_key, statement, backend, state, stage, priority, \
-    attempts, max_attempts, error, proof, public_inputs, timings, created_ms, started_ms, \
-    finished_ms, deadline_ms";
-const LIST_COLUMNS: &str = "seq, id, tenant, idempotency_key, statement, backend, state, stage, \
-    priority, attempts, max_attempts, error, NULL AS proof, public_inputs, timings, created_ms, \
-    started_ms, finished_ms, deadline_ms";
+/// The SQLite schema's migrations, in order.
+const MIGRATIONS: Embedded = Embedded(&[(
+    1,
+    "jobs",
+    include_str!("../../migrations/sqlite/0001_jobs.sql"),
+)]);
 
 /// The SQLite job store.
 #[derive(Clone, Debug)]
@@ -63,14 +35,24 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// The database file [`SqliteStore::open`] uses in a data directory.
+    pub const FILE_NAME: &str = "jobs.sqlite3";
+
     /// Opens (creating if missing) `dir/jobs.sqlite3`.
     pub async fn open(dir: &Path) -> Result<Self, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
-            path: dir.to_owned(),
-            source,
-        })?;
+        Self::open_file(&dir.join(Self::FILE_NAME)).await
+    }
+
+    /// Opens (creating it and its directory if missing) the database file `path`.
+    pub async fn open_file(path: &Path) -> Result<Self, StoreError> {
+        if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|source| StoreError::Directory {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
         let options = SqliteConnectOptions::new()
-            .filename(dir.join("jobs.sqlite3"))
+            .filename(path)
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
             // An accepted job survives power loss, not only a crash.
@@ -91,7 +73,7 @@ impl SqliteStore {
             .max_connections(max)
             .connect_with(options)
             .await?;
-        sqlx::raw_sql(SCHEMA).execute(&pool).await?;
+        migrate(&pool, MIGRATIONS).await?;
         Ok(Self { pool })
     }
 
@@ -103,53 +85,6 @@ impl SqliteStore {
             .await?;
         row.as_ref().map(job_from_row).transpose()
     }
-}
-
-/// A fresh job id: 128 random bits.
-fn new_id() -> String {
-    format!("job_{:032x}", rand::random::<u128>())
-}
-
-fn to_i64(v: u64) -> i64 {
-    i64::try_from(v).unwrap_or(i64::MAX)
-}
-
-fn to_u64(v: i64) -> u64 {
-    u64::try_from(v).unwrap_or(0)
-}
-
-fn job_from_row(row: &SqliteRow) -> Result<Job, StoreError> {
-    let state: String = row.try_get("state")?;
-    let stage: String = row.try_get("stage")?;
-    let public_inputs: Option<String> = row.try_get("public_inputs")?;
-    let timings: Option<String> = row.try_get("timings")?;
-    let json = |what: &str, e: serde_json::Error| StoreError::Corrupt(format!("{what}: {e}"));
-    Ok(Job {
-        id: row.try_get("id")?,
-        tenant: row.try_get("tenant")?,
-        idempotency_key: row.try_get("idempotency_key")?,
-        statement: row.try_get("statement")?,
-        backend: row.try_get("backend")?,
-        state: JobState::parse(&state)?,
-        stage: Stage::parse(&stage)?,
-        priority: row.try_get("priority")?,
-        attempts: row.try_get("attempts")?,
-        max_attempts: row.try_get("max_attempts")?,
-        error: row.try_get("error")?,
-        proof: row.try_get("proof")?,
-        public_inputs: public_inputs
-            .map(|s| serde_json::from_str(&s).map_err(|e| json("public_inputs", e)))
-            .transpose()?
-            .unwrap_or_default(),
-        timings: timings
-            .map(|s| serde_json::from_str::<Vec<StageTiming>>(&s).map_err(|e| json("timings", e)))
-            .transpose()?
-            .unwrap_or_default(),
-        created_ms: to_u64(row.try_get("created_ms")?),
-        started_ms: row.try_get::<Option<i64>, _>("started_ms")?.map(to_u64),
-        finished_ms: row.try_get::<Option<i64>, _>("finished_ms")?.map(to_u64),
-        deadline_ms: row.try_get::<Option<i64>, _>("deadline_ms")?.map(to_u64),
-    })
 }
 
 #[async_trait]
@@ -170,7 +105,7 @@ impl JobStore for SqliteStore {
         .bind(&job.payload)
         .bind(job.priority)
         .bind(job.deadline_ms.map(to_i64))
-        .bind(job.max_attempts)
+        .bind(to_i32(job.max_attempts))
         .bind(to_i64(now_ms))
         .execute(&self.pool)
         .await?
@@ -217,7 +152,7 @@ impl JobStore for SqliteStore {
         let more = rows.len() > query.limit as usize;
         let rows = &rows[..rows.len().min(query.limit as usize)];
         let next = match rows.last() {
-            Some(last) if more => Some(last.try_get("seq")?),
+            Some(last) if more => Some(cursor(last)?),
             _ => None,
         };
         let jobs = rows.iter().map(job_from_row).collect::<Result<_, _>>()?;
@@ -402,6 +337,3 @@ impl JobStore for SqliteStore {
         Ok(())
     }
 }
-
-#[cfg(test)]
-mod tests;

@@ -3,6 +3,10 @@
 
 #![allow(dead_code)] // each test binary uses part of it
 
+#[cfg(feature = "postgres")]
+pub mod postgres;
+pub mod process;
+
 use std::{
     net::SocketAddr,
     path::{Path, PathBuf},
@@ -61,6 +65,7 @@ pub fn config(
 ) -> ServeConfig {
     ServeConfig {
         data_dir: data_dir.to_owned(),
+        store: None,
         keys_dir: keys_dir.to_owned(),
         params,
         workers,
@@ -199,4 +204,20 @@ pub async fn wait(client: &mut Client, id: &str) -> (pb::Job, Vec<pb::Stage>) {
         .expect("job finishes in time")
         .expect("watch");
     (job, stages)
+}
+
+/// Checks that a succeeded job's proof verifies under the server's verifying key; returns the
+/// public inputs.
+pub async fn assert_verifies(client: &mut Client, job: &pb::Job) -> Vec<bulwark_prover::Fr> {
+    use std::str::FromStr;
+    let vk = client.verifying_key().await.expect("vk");
+    let vk = bulwark_prover::VerifyingKey::read_from(&vk.verifying_key[..]).expect("vk bytes");
+    let proof = bulwark_prover::Proof::read_from(&job.proof[..]).expect("proof bytes");
+    let inputs: Vec<bulwark_prover::Fr> = job
+        .public_inputs
+        .iter()
+        .map(|s| bulwark_prover::Fr::from_str(s).expect("decimal input"))
+        .collect();
+    bulwark_prover::verify(&vk, &inputs, &proof).expect("the proof verifies");
+    inputs
 }

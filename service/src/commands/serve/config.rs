@@ -1,4 +1,5 @@
 //! The `bulwark serve` config file (TOML): every key is optional and named like its flag.
+//! `bulwark worker --config` reads the same file and uses the keys it shares with `serve`.
 
 use std::{
     net::SocketAddr,
@@ -11,49 +12,50 @@ use serde::Deserialize;
 /// The config file. Unknown keys are errors, so a typo is not silently ignored.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct FileConfig {
-    pub(super) listen: Option<SocketAddr>,
-    pub(super) data_dir: Option<PathBuf>,
-    pub(super) keys_dir: Option<PathBuf>,
-    pub(super) workers: Option<usize>,
-    pub(super) depth: Option<usize>,
-    pub(super) batch_size: Option<usize>,
-    pub(super) lease_secs: Option<f64>,
-    pub(super) max_attempts: Option<u32>,
-    pub(super) dev_setup_seed: Option<u64>,
-    pub(super) shutdown_grace_secs: Option<f64>,
-    pub(super) max_message_mib: Option<usize>,
-    pub(super) allow_unauthenticated: Option<bool>,
-    pub(super) max_queued: Option<u64>,
-    pub(super) max_active_per_tenant: Option<u64>,
-    pub(super) metrics_listen: Option<SocketAddr>,
-    pub(super) retention_secs: Option<f64>,
-    pub(super) tls: Option<FileTls>,
+pub(in crate::commands) struct FileConfig {
+    pub(in crate::commands) listen: Option<SocketAddr>,
+    pub(in crate::commands) data_dir: Option<PathBuf>,
+    pub(in crate::commands) store: Option<String>,
+    pub(in crate::commands) keys_dir: Option<PathBuf>,
+    pub(in crate::commands) workers: Option<usize>,
+    pub(in crate::commands) depth: Option<usize>,
+    pub(in crate::commands) batch_size: Option<usize>,
+    pub(in crate::commands) lease_secs: Option<f64>,
+    pub(in crate::commands) max_attempts: Option<u32>,
+    pub(in crate::commands) dev_setup_seed: Option<u64>,
+    pub(in crate::commands) shutdown_grace_secs: Option<f64>,
+    pub(in crate::commands) max_message_mib: Option<usize>,
+    pub(in crate::commands) allow_unauthenticated: Option<bool>,
+    pub(in crate::commands) max_queued: Option<u64>,
+    pub(in crate::commands) max_active_per_tenant: Option<u64>,
+    pub(in crate::commands) metrics_listen: Option<SocketAddr>,
+    pub(in crate::commands) retention_secs: Option<f64>,
+    pub(in crate::commands) tls: Option<FileTls>,
     #[serde(default)]
-    pub(super) api_keys: Vec<FileApiKey>,
+    pub(in crate::commands) api_keys: Vec<FileApiKey>,
 }
 
 /// `[tls]`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct FileTls {
-    pub(super) cert: Option<PathBuf>,
-    pub(super) key: Option<PathBuf>,
-    pub(super) client_ca: Option<PathBuf>,
+pub(in crate::commands) struct FileTls {
+    pub(in crate::commands) cert: Option<PathBuf>,
+    pub(in crate::commands) key: Option<PathBuf>,
+    pub(in crate::commands) client_ca: Option<PathBuf>,
 }
 
 /// One `[[api_keys]]` entry.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(super) struct FileApiKey {
-    pub(super) tenant: String,
-    pub(super) sha256: String,
+pub(in crate::commands) struct FileApiKey {
+    pub(in crate::commands) tenant: String,
+    pub(in crate::commands) sha256: String,
 }
 
 impl FileConfig {
     /// Reads and parses `path`; relative paths inside it stay relative to the working
     /// directory.
-    pub(super) fn read(path: &Path) -> Result<Self> {
+    pub(in crate::commands) fn read(path: &Path) -> Result<Self> {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading config file {}", path.display()))?;
         toml::from_str(&text).with_context(|| format!("config file {}", path.display()))
