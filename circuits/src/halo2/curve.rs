@@ -113,7 +113,9 @@ impl CurveConfig {
                 [t.clone(), u.clone()],
                 [x3, y3],
             );
-            [t - x1 * x2, u - y1 * y2, sx, sy].map(|c| q.clone() * c).to_vec()
+            [t - x1 * x2, u - y1 * y2, sx, sy]
+                .map(|c| q.clone() * c)
+                .to_vec()
         });
         meta.create_gate("scalar bits", |meta| {
             let q = meta.query_selector(config.bits);
@@ -220,7 +222,11 @@ fn bits_msb_first(x: Fp, n: usize) -> Vec<bool> {
     let bytes = repr.as_ref();
     (0..n)
         .rev()
-        .map(|i| bytes.get(i / 8).is_some_and(|byte| (byte >> (i % 8)) & 1 == 1))
+        .map(|i| {
+            bytes
+                .get(i / 8)
+                .is_some_and(|byte| (byte >> (i % 8)) & 1 == 1)
+        })
         .collect()
 }
 
@@ -262,12 +268,11 @@ impl Gadgets {
         q: &PointCells,
     ) -> Result<PointCells, Error> {
         let config = self.curve()?;
-        let values = p
-            .x
-            .value
-            .zip(p.y.value)
-            .zip(q.x.value.zip(q.y.value))
-            .map(|(p, q)| sum(p, q));
+        let values =
+            p.x.value
+                .zip(p.y.value)
+                .zip(q.x.value.zip(q.y.value))
+                .map(|(p, q)| sum(p, q));
         self.region(layouter, "point add", 1, |region, at| {
             config.add.enable(region, at)?;
             for (i, var) in [&p.x, &p.y, &q.x, &q.y].into_iter().enumerate() {

@@ -55,10 +55,7 @@ impl Gadgets {
 
         let s_b8 = self.fixed_base_mul(layouter, &signature.s, &(subgroup_order() - 1u32))?;
 
-        let h = self.poseidon(
-            layouter,
-            &[r8.x, r8.y, public_key.x, public_key.y, *msg],
-        )?;
+        let h = self.poseidon(layouter, &[r8.x, r8.y, public_key.x, public_key.y, *msg])?;
         let a2 = self.point_add(layouter, public_key, public_key)?;
         let a4 = self.point_add(layouter, &a2, &a2)?;
         let a8 = self.point_add(layouter, &a4, &a4)?;

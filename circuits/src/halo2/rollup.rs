@@ -19,8 +19,8 @@ use super::{Fp, to_halo2, to_halo2_vec};
 use crate::Fr;
 use crate::rollup::commitment::{AMOUNT_SHIFT, FEE_SHIFT, FROM_SHIFT, TO_SHIFT};
 use crate::rollup::{
-    AccountFields, AccountPath, L1_ADDRESS_BITS, OpKind, RollupCircuit, SlotWitness,
-    TRANSFER_TAG, UpdateWitness, WITHDRAW_TAG, noop_public_key,
+    AccountFields, AccountPath, L1_ADDRESS_BITS, OpKind, RollupCircuit, SlotWitness, TRANSFER_TAG,
+    UpdateWitness, WITHDRAW_TAG, noop_public_key,
 };
 
 /// Amounts, fees, balances and nonces are below `2^64`.
@@ -203,9 +203,9 @@ impl Synth<'_> {
     /// `Σ bits[i]·2^i`.
     fn index(&self, layouter: &mut impl Layouter<Fp>, bits: &[Var]) -> Result<Var, Error> {
         let (first, rest) = bits.split_first().ok_or(Error::Synthesis)?;
-        rest.iter()
-            .zip(1u64..)
-            .try_fold(*first, |acc, (b, i)| self.linear(layouter, [&acc, b], [Fp::ONE, pow2(i)]))
+        rest.iter().zip(1u64..).try_fold(*first, |acc, (b, i)| {
+            self.linear(layouter, [&acc, b], [Fp::ONE, pow2(i)])
+        })
     }
 
     /// `q_a·a + q_b·b`.
