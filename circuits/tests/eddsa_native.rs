@@ -1,55 +1,14 @@
 //! Native EdDSA-Poseidon: known answers from circomlibjs and rejection of malformed input.
 
-use std::str::FromStr;
+mod common;
 
 use ark_ff::{AdditiveGroup, Field};
 use bulwark_circuits::Fr;
 use bulwark_circuits::babyjubjub::{Point, base8, generator, subgroup_order};
 use bulwark_circuits::eddsa::{EddsaError, Signature, public_key, sign_poseidon, verify_poseidon};
+use common::vectors;
 use num_bigint::BigUint;
 use proptest::prelude::*;
-
-/// One circomlibjs vector: private key, public key, message, signature.
-struct Vector {
-    private_key: [u8; 32],
-    public_key: Point,
-    msg: Fr,
-    signature: Signature,
-}
-
-fn fr(v: &serde_json::Value) -> Fr {
-    Fr::from_str(v.as_str().expect("decimal string")).expect("field element")
-}
-
-fn point(v: &serde_json::Value) -> Point {
-    Point::new(fr(&v[0]), fr(&v[1]))
-}
-
-fn vectors() -> Vec<Vector> {
-    let text = include_str!("fixtures/eddsa_circomlibjs.json");
-    let json: serde_json::Value = serde_json::from_str(text).expect("fixture is JSON");
-    let vectors = json["vectors"].as_array().expect("vectors array");
-    assert!(vectors.len() >= 20, "fixture unexpectedly small");
-    vectors
-        .iter()
-        .map(|v| {
-            let hex = v["private_key"].as_str().expect("hex key");
-            let mut private_key = [0u8; 32];
-            for (i, byte) in private_key.iter_mut().enumerate() {
-                *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex");
-            }
-            Vector {
-                private_key,
-                public_key: point(&v["public_key"]),
-                msg: fr(&v["msg"]),
-                signature: Signature {
-                    r8: point(&v["signature"]["R8"]),
-                    s: fr(&v["signature"]["S"]),
-                },
-            }
-        })
-        .collect()
-}
 
 fn l_fr() -> Fr {
     Fr::from(subgroup_order().clone())

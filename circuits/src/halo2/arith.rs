@@ -85,6 +85,62 @@ impl Gadgets {
         )
     }
 
+    /// `q_a·a + q_b·b + q_c·c + q_m·a·b + q_k` for `inputs = [a, b, c]` (a missing input is
+    /// 0) and `coefficients = [q_a, q_b, q_c, q_m, q_k]`: one row.
+    pub fn combine(
+        &self,
+        layouter: &mut impl Layouter<Fp>,
+        inputs: [Option<&Var>; 3],
+        coefficients: [Fp; 5],
+    ) -> Result<Var, Error> {
+        let [qa, qb, qc, qm, qk] = coefficients;
+        let value = |v: Option<&Var>| v.map_or(Value::known(Fp::ZERO), |v| v.value);
+        let [a, b, c] = inputs.map(value);
+        self.arith_row(
+            layouter,
+            Row {
+                inputs,
+                d: a * Value::known(qa)
+                    + b * Value::known(qb)
+                    + c * Value::known(qc)
+                    + a * b * Value::known(qm)
+                    + Value::known(qk),
+                coefficients: [qa, qb, qc, -Fp::ONE, qm, qk],
+            },
+        )
+    }
+
+    /// Enforces `q_a·a + q_b·b + q_c·c + q_m·a·b + q_k = 0` (see [`Self::combine`]).
+    pub fn assert_combination_zero(
+        &self,
+        layouter: &mut impl Layouter<Fp>,
+        inputs: [Option<&Var>; 3],
+        [qa, qb, qc, qm, qk]: [Fp; 5],
+    ) -> Result<(), Error> {
+        self.arith_row(
+            layouter,
+            Row {
+                inputs,
+                d: Value::known(Fp::ZERO),
+                coefficients: [qa, qb, qc, Fp::ZERO, qm, qk],
+            },
+        )
+        .map(|_| ())
+    }
+
+    /// Enforces `x ≠ 0` by exhibiting its inverse (two rows).
+    pub fn assert_nonzero(&self, layouter: &mut impl Layouter<Fp>, x: &Var) -> Result<(), Error> {
+        let inverse = x
+            .value
+            .map(|x| Option::<Fp>::from(x.invert()).unwrap_or(Fp::ZERO));
+        let inverse = self.witness(layouter, &[inverse])?;
+        self.assert_combination_zero(
+            layouter,
+            [Some(x), Some(&inverse[0]), None],
+            [Fp::ZERO, Fp::ZERO, Fp::ZERO, Fp::ONE, -Fp::ONE],
+        )
+    }
+
     /// Enforces `a·b = 0`.
     pub fn assert_product_zero(
         &self,

@@ -7,6 +7,7 @@ use halo2_proofs::plonk::{
 
 use super::Fp;
 use super::arith::ArithConfig;
+use super::curve::{CURVE_ADVICE, CURVE_FIXED, CurveConfig};
 use super::poseidon::PoseidonConfig;
 use super::range::RangeConfig;
 
@@ -37,6 +38,8 @@ pub struct Gadgets {
     pub(super) swap: Selector,
     /// Two rows: `(low, high, node, s0, s1, s2)` then the four children.
     pub(super) quad: Selector,
+    /// The Baby Jubjub gates, when configured ([`Gadgets::configure_with_curve`]).
+    pub(super) curve: Option<CurveConfig>,
     /// The next free row. halo2-axiom's `SimpleFloorPlanner` places every region at row 0,
     /// so the chips lay their regions out themselves, one after the other.
     next_row: std::cell::Cell<usize>,
@@ -47,6 +50,18 @@ impl Gadgets {
     /// and widths outside `2..=17` (no circomlib Poseidon has them) are ignored; hashing at a
     /// width that was not configured is an [`Error::Synthesis`].
     pub fn configure(meta: &mut ConstraintSystem<Fp>, widths: &[usize]) -> Self {
+        Self::configure_inner(meta, widths, false)
+    }
+
+    /// [`Self::configure`] plus the Baby Jubjub gates and the width-6 Poseidon of the EdDSA
+    /// challenge, for [`Gadgets::verify_eddsa`]: at least 13 advice columns.
+    pub fn configure_with_curve(meta: &mut ConstraintSystem<Fp>, widths: &[usize]) -> Self {
+        let mut widths = widths.to_vec();
+        widths.push(6);
+        Self::configure_inner(meta, &widths, true)
+    }
+
+    fn configure_inner(meta: &mut ConstraintSystem<Fp>, widths: &[usize], curve: bool) -> Self {
         let mut widths: Vec<usize> = widths
             .iter()
             .copied()
@@ -55,7 +70,8 @@ impl Gadgets {
         widths.sort_unstable();
         widths.dedup();
         // A width-`t` Poseidon state spans `2t` columns (the state and its S-box squares).
-        let columns = (2 * widths.iter().copied().max().unwrap_or(0)).max(MIN_ADVICE);
+        let min_advice = if curve { CURVE_ADVICE } else { MIN_ADVICE };
+        let columns = (2 * widths.iter().copied().max().unwrap_or(0)).max(min_advice);
         let advice: Vec<Column<Advice>> = (0..columns).map(|_| meta.advice_column()).collect();
         for column in &advice {
             meta.enable_equality(*column);
@@ -65,8 +81,17 @@ impl Gadgets {
         let constants = meta.fixed_column();
         meta.enable_constant(constants);
         let max_width = widths.last().copied().unwrap_or(0);
-        let round_constants: Vec<Column<Fixed>> =
-            (0..max_width).map(|_| meta.fixed_column()).collect();
+        // The curve gates query the first fixed columns too, under their own selectors.
+        let fixed = if curve {
+            max_width.max(CURVE_FIXED)
+        } else {
+            max_width
+        };
+        let round_constants: Vec<Column<Fixed>> = (0..fixed).map(|_| meta.fixed_column()).collect();
+        let curve = curve.then(|| {
+            let shared = [0, 1, 2].map(|i| round_constants[i]);
+            CurveConfig::configure(meta, &advice, shared)
+        });
         let poseidon = widths
             .iter()
             .map(|&t| PoseidonConfig::configure(meta, t, &advice, &round_constants))
@@ -77,6 +102,7 @@ impl Gadgets {
             range: RangeConfig::configure(meta, &advice, table),
             swap: super::merkle::configure_swap(meta, &advice),
             quad: super::merkle::configure_quad(meta, &advice),
+            curve,
             advice,
             instance,
             poseidon,
@@ -124,6 +150,41 @@ impl Gadgets {
                     .collect())
             },
         )
+    }
+
+    /// [`Self::witness`] of known [`crate::Fr`] values.
+    pub fn witness_fr(
+        &self,
+        layouter: &mut impl Layouter<Fp>,
+        values: &[crate::Fr],
+    ) -> Result<Vec<Var>, Error> {
+        let values: Vec<Value<Fp>> = values
+            .iter()
+            .map(|v| Value::known(super::to_halo2(v)))
+            .collect();
+        self.witness(layouter, &values)
+    }
+
+    /// A cell constrained to the constant `value`.
+    pub fn constant(&self, layouter: &mut impl Layouter<Fp>, value: Fp) -> Result<Var, Error> {
+        self.region(layouter, "constant", 1, |region, at| {
+            let var = assign(region, self.advice[0], at, Value::known(value));
+            region.constrain_constant(var.cell, value)?;
+            Ok(var)
+        })
+    }
+
+    /// Constrains `a = b` (a copy constraint, no row).
+    pub fn assert_equal(
+        &self,
+        layouter: &mut impl Layouter<Fp>,
+        a: &Var,
+        b: &Var,
+    ) -> Result<(), Error> {
+        self.region(layouter, "equal", 0, |region, _| {
+            region.constrain_equal(a.cell, b.cell);
+            Ok(())
+        })
     }
 
     /// Constrains `var` to equal public input `row`.

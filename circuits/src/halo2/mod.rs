@@ -19,28 +19,41 @@
 //! | conditional swap | 1 | `(l, r) = bit ? (y, x) : (x, y)`, `bit` boolean |
 //! | 4-ary placement | 2 | a node's slot among three siblings from two boolean index bits |
 //! | arithmetic | 1 | `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` with fixed coefficients |
+//! | Baby Jubjub add / on curve | 1 | complete twisted Edwards law with `x₁x₂`, `y₁y₂` witnessed; `a·x² + y² = 1 + d·x²y²` |
+//! | scalar ladder, `n` bits | `n + 1` | per bit: booleanity, running sum, `≤ bound` comparison, and `acc + b·2^i·B8` (fixed base) or `2·acc + b·Q` (variable base) |
+//!
+//! The curve gates ([`Gadgets::configure_with_curve`], 13 advice columns at least) reuse the first
+//! three fixed columns of the Poseidon round constants under their own selectors.
 //!
 //! halo2-axiom's `SimpleFloorPlanner` places every region at row 0, so [`Gadgets`] lays its
 //! regions out itself, one after another ([`Gadgets::load`] starts a synthesis at row 0);
 //! [`rows_needed`] and [`fitting_k`] measure a circuit without proving it.
 //!
 //! On these: [`Gadgets::poseidon`], [`Gadgets::chain`] (the sum tree's `chain`),
-//! [`Gadgets::merkle_root`], [`Gadgets::quad_root`], [`Gadgets::sum_root`], and the solvency
-//! circuits [`SolvencyBatchCircuit`] and [`SolvencyInclusionCircuit`].
+//! [`Gadgets::merkle_root`], [`Gadgets::quad_root`], [`Gadgets::sum_root`],
+//! [`Gadgets::verify_eddsa`] (EdDSA-Poseidon, accepting exactly what the native verifier and the
+//! R1CS gadget accept), the solvency circuits [`SolvencyBatchCircuit`] and
+//! [`SolvencyInclusionCircuit`], and the rollup circuit [`RollupBatchCircuit`].
 
 mod arith;
+mod curve;
+mod eddsa;
 mod gadgets;
 mod measure;
 mod merkle;
 mod poseidon;
 mod range;
+mod rollup;
 mod solvency;
 mod sum_path;
 
+pub use curve::PointCells;
+pub use eddsa::SignatureCells;
 pub use gadgets::{Gadgets, Var};
 pub use measure::{fitting_k, rows_needed};
 pub use poseidon::{PoseidonTrace, poseidon_trace};
 pub use range::{RangeTrace, range_trace};
+pub use rollup::RollupBatchCircuit;
 pub use solvency::{AssetCount, SolvencyBatchCircuit, SolvencyInclusionCircuit};
 pub use sum_path::SumNodeCells;
 

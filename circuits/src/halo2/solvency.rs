@@ -1,13 +1,13 @@
 //! The solvency batch and inclusion statements as halo2 circuits: the same native witnesses
 //! ([`BatchCircuit`], [`InclusionCircuit`]) and the same public inputs as the R1CS circuits.
 
-use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner, Value};
+use halo2_proofs::circuit::{Layouter, SimpleFloorPlanner};
 use halo2_proofs::plonk::{Circuit, ConstraintSystem, Error};
 
-use super::gadgets::{Gadgets, Var};
+use super::gadgets::Gadgets;
 use super::poseidon::chain_widths;
 use super::sum_path::SumNodeCells;
-use super::{Fp, to_halo2, to_halo2_vec};
+use super::{Fp, to_halo2_vec};
 use crate::Fr;
 use crate::solvency::{BatchCircuit, InclusionCircuit};
 use crate::sum_tree::BALANCE_BITS;
@@ -18,16 +18,6 @@ fn solvency_widths(assets: usize) -> Vec<usize> {
         .into_iter()
         .flat_map(chain_widths)
         .collect()
-}
-
-/// Assigns `values` as private witnesses.
-fn witnesses(
-    gadgets: &Gadgets,
-    layouter: &mut impl Layouter<Fp>,
-    values: &[Fr],
-) -> Result<Vec<Var>, Error> {
-    let values: Vec<Value<Fp>> = values.iter().map(|v| Value::known(to_halo2(v))).collect();
-    gadgets.witness(layouter, &values)
 }
 
 /// The number of assets `K`, which fixes the circuit's Poseidon widths (halo2's circuit
@@ -91,7 +81,7 @@ impl Circuit<Fp> for SolvencyBatchCircuit {
             };
             let mut values = vec![empty, id_hash];
             values.extend_from_slice(balances);
-            let cells = witnesses(&gadgets, &mut layouter, &values)?;
+            let cells = gadgets.witness_fr(&mut layouter, &values)?;
             let (empty, id_hash, balances) = (&cells[0], &cells[1], &cells[2..]);
             gadgets.assert_boolean(&mut layouter, empty)?;
             for balance in balances {
@@ -111,7 +101,7 @@ impl Circuit<Fp> for SolvencyBatchCircuit {
                 .collect::<Result<_, _>>()?;
         }
         let root = nodes.pop().ok_or(Error::Synthesis)?;
-        let blinding = witnesses(&gadgets, &mut layouter, &[circuit.witness.blinding])?;
+        let blinding = gadgets.witness_fr(&mut layouter, &[circuit.witness.blinding])?;
         let commitment = gadgets.commit_node(&mut layouter, &root, &blinding[0])?;
         gadgets.expose(&mut layouter, &commitment, 0);
         Ok(())
@@ -158,7 +148,7 @@ impl Circuit<Fp> for SolvencyInclusionCircuit {
         gadgets.load(&mut layouter)?;
         let public = circuit.claim.public_inputs();
         // `[id_hash, b_1..b_K]`, exposed as public inputs 1..=K+1.
-        let leaf = witnesses(&gadgets, &mut layouter, &public[1..])?;
+        let leaf = gadgets.witness_fr(&mut layouter, &public[1..])?;
         for (row, cell) in leaf.iter().enumerate() {
             gadgets.expose(&mut layouter, cell, row + 1);
         }
@@ -169,14 +159,14 @@ impl Circuit<Fp> for SolvencyInclusionCircuit {
             .into_iter()
             .map(|b| if b { one } else { Fr::from(0u64) })
             .collect();
-        let bits = witnesses(&gadgets, &mut layouter, &bits)?;
+        let bits = gadgets.witness_fr(&mut layouter, &bits)?;
         let siblings = path
             .siblings()
             .iter()
             .map(|s| {
                 let mut values = vec![s.hash];
                 values.extend(s.sums.iter().map(|x| Fr::from(*x)));
-                let cells = witnesses(&gadgets, &mut layouter, &values)?;
+                let cells = gadgets.witness_fr(&mut layouter, &values)?;
                 Ok(SumNodeCells {
                     hash: cells[0],
                     sums: cells[1..].to_vec(),
@@ -184,7 +174,7 @@ impl Circuit<Fp> for SolvencyInclusionCircuit {
             })
             .collect::<Result<Vec<_>, Error>>()?;
         let root = gadgets.sum_root(&mut layouter, &leaf[0], &leaf[1..], &bits, &siblings)?;
-        let blinding = witnesses(&gadgets, &mut layouter, &[circuit.witness.book_blinding])?;
+        let blinding = gadgets.witness_fr(&mut layouter, &[circuit.witness.book_blinding])?;
         let commitment = gadgets.commit_node(&mut layouter, &root, &blinding[0])?;
         gadgets.expose(&mut layouter, &commitment, 0);
         Ok(())

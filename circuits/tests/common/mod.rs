@@ -4,6 +4,8 @@
 use ark_ff::{AdditiveGroup, One, PrimeField};
 use ark_relations::gr1cs::ConstraintSystemRef;
 use bulwark_circuits::Fr;
+use bulwark_circuits::babyjubjub::Point;
+use bulwark_circuits::eddsa::Signature;
 use bulwark_circuits::solvency::{
     BatchWitness, BlindingSeed, Book, CommittedBook, Reserves, SolvencyError, SolvencyParams,
 };
@@ -160,4 +162,51 @@ pub fn committed_with(params: SolvencyParams) -> Result<CommittedBook, Box<dyn s
     let book = Book::from_csv(CSV.as_bytes())?;
     let reserves = Reserves::from_json(RESERVES.as_bytes())?;
     Ok(CommittedBook::new(&book, &reserves, params, seed())?)
+}
+
+/// One circomlibjs vector: private key, public key, message, signature.
+pub struct Vector {
+    /// The 32-byte private key.
+    pub private_key: [u8; 32],
+    /// circomlibjs `prv2pub`.
+    pub public_key: Point,
+    /// The signed message.
+    pub msg: Fr,
+    /// circomlibjs `signPoseidon`.
+    pub signature: Signature,
+}
+
+fn json_fr(v: &serde_json::Value) -> Fr {
+    fr(v.as_str().expect("decimal string"))
+}
+
+fn point(v: &serde_json::Value) -> Point {
+    Point::new(json_fr(&v[0]), json_fr(&v[1]))
+}
+
+/// circomlibjs's EdDSA-Poseidon vectors (`fixtures/eddsa_circomlibjs.json`).
+pub fn vectors() -> Vec<Vector> {
+    let text = include_str!("../fixtures/eddsa_circomlibjs.json");
+    let json: serde_json::Value = serde_json::from_str(text).expect("fixture is JSON");
+    let vectors = json["vectors"].as_array().expect("vectors array");
+    assert!(vectors.len() >= 20, "fixture unexpectedly small");
+    vectors
+        .iter()
+        .map(|v| {
+            let hex = v["private_key"].as_str().expect("hex key");
+            let mut private_key = [0u8; 32];
+            for (i, byte) in private_key.iter_mut().enumerate() {
+                *byte = u8::from_str_radix(&hex[2 * i..2 * i + 2], 16).expect("hex");
+            }
+            Vector {
+                private_key,
+                public_key: point(&v["public_key"]),
+                msg: json_fr(&v["msg"]),
+                signature: Signature {
+                    r8: point(&v["signature"]["R8"]),
+                    s: json_fr(&v["signature"]["S"]),
+                },
+            }
+        })
+        .collect()
 }

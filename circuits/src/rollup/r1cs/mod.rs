@@ -92,6 +92,11 @@ impl RollupCircuit {
         &self.params
     }
 
+    /// The witness (the halo2 circuit consumes the same one).
+    pub fn witness(&self) -> &BatchWitness {
+        &self.witness
+    }
+
     /// The public inputs `[old_root, new_root, commitment]`.
     pub fn public_inputs(&self) -> [Fr; 3] {
         self.witness.public_inputs()
