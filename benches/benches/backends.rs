@@ -5,7 +5,8 @@
 //! `cargo bench -p bulwark-benches --bench backends`. Keys (insecure dev setups) and the
 //! witness are made before the timed region; both provers synthesize their circuit and
 //! verify the proof they made inside it. The R1CS constraint count and the halo2 row count
-//! are printed once per size.
+//! are printed once per size. The `rollup_batch_prove` group does the same for a rollup batch
+//! (`bulwark bench backends` prints its rows and constraints per slot next to the times).
 //!
 //! One run on this project's shared 2-core machines (K = 2 assets, release build):
 //!
@@ -19,6 +20,7 @@
 use std::time::Duration;
 
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem};
+use bulwark_benches::RollupBackends;
 use bulwark_circuits::Fr;
 use bulwark_circuits::halo2::{SolvencyBatchCircuit, fitting_k, rows_needed};
 use bulwark_circuits::solvency::{
@@ -89,5 +91,23 @@ fn backends(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, backends);
+/// The rollup batch (D = 8, B = 2): `RollupBackends` builds both keys up front.
+fn rollup(c: &mut Criterion) {
+    let mut group = c.benchmark_group("rollup_batch_prove");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30));
+    let backends = RollupBackends::new(8, 2).expect("setup");
+    let mut rng = ChaCha20Rng::seed_from_u64(1);
+    backends.check(&mut rng).expect("both proofs verify");
+    group.bench_function("groth16", |b| {
+        b.iter(|| backends.prove_groth16(&mut rng).expect("prove"));
+    });
+    group.bench_function(BenchmarkId::new("plonk_kzg", backends.k()), |b| {
+        b.iter(|| backends.prove_plonk(&mut rng).expect("prove"));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, backends, rollup);
 criterion_main!(benches);

@@ -4,9 +4,11 @@
 //! [`Row`]s (time, speed-up over arkworks, peak extra memory) for `bulwark bench msm` to print;
 //! `benches/msm.rs` is the criterion version of the same comparison. [`prove_comparison`] does
 //! the same for whole Groth16 proofs of the rollup circuit (`bulwark bench prove`).
-//! [`solvency_end_to_end`] measures a whole solvency proof of a synthetic book (`bulwark
+//! [`backend_comparison`] proves one rollup witness with Groth16 and with PLONK/KZG (`bulwark
+//! bench backends`). [`solvency_end_to_end`] measures a whole solvency proof of a synthetic book (`bulwark
 //! bench solvency`, `benches/solvency.rs`).
 
+mod backends;
 mod cpu;
 mod inputs;
 mod memory;
@@ -14,6 +16,7 @@ mod msm;
 mod prove;
 mod solvency;
 
+pub use backends::{BackendComparison, BackendComparisonError, RollupBackends, backend_comparison};
 pub use cpu::{process_cpu_time, timed};
 pub use inputs::{MsmInputs, halo2_g1_bases, halo2_scalars, random_bases, random_scalars};
 pub use memory::PeakMemory;

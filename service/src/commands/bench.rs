@@ -1,11 +1,12 @@
 //! `bulwark bench msm | prove`: our engines and prover next to the baselines, in one process on
 //! the same inputs, as a table of times, speed-ups and peak memory; `bulwark bench solvency`:
-//! end-to-end solvency proving throughput ([`super::bench_solvency`]).
+//! end-to-end solvency proving throughput ([`super::bench_solvency`]); `bulwark bench backends`:
+//! the rollup batch on Groth16 and PLONK/KZG from one witness.
 
 use std::io::Write;
 
 use anyhow::Result;
-use bulwark_benches::{Group, msm_comparison, prove_comparison};
+use bulwark_benches::{Group, backend_comparison, msm_comparison, prove_comparison};
 use clap::{Args, Subcommand};
 
 /// `bulwark bench ...`.
@@ -23,6 +24,9 @@ pub enum BenchCommand {
     /// End-to-end solvency proofs of synthetic books (commit, every batch, the top, verify):
     /// users per second per core and a projection to 2^20 users (dev setup first: slow).
     Solvency(super::bench_solvency::SolvencyBenchArgs),
+    /// The rollup batch on both proof systems from one witness: Groth16 constraints and
+    /// PLONK rows per slot, and the prove times side by side (dev setups first).
+    Backends(ProveBenchArgs),
 }
 
 /// `bulwark bench msm`.
@@ -114,6 +118,44 @@ pub fn run(cmd: BenchCommand, progress: &crate::progress::Progress) -> Result<()
             }
         }
         BenchCommand::Load(_) => {}
+        BenchCommand::Backends(args) => {
+            let c = backend_comparison(args.depth, args.batch_size, args.repetitions)?;
+            writeln!(
+                out,
+                "rollup batch on both backends, D = {}, B = {}, {threads} threads, median of {} \
+                 rounds",
+                args.depth, args.batch_size, args.repetitions
+            )?;
+            writeln!(
+                out,
+                "{:<20} {:>12} {:>12} {:>9} {:>9}",
+                "backend", "size", "per slot", "time (s)", "vs Groth16"
+            )?;
+            writeln!(
+                out,
+                "{:<20} {:>12} {:>12} {:>9.3} {:>8.2}x",
+                "Groth16 (R1CS)",
+                c.constraints,
+                c.constraints_per_slot,
+                c.groth16.as_secs_f64(),
+                1.0
+            )?;
+            writeln!(
+                out,
+                "{:<20} {:>12} {:>12} {:>9.3} {:>8.2}x",
+                format!("PLONK/KZG (k = {})", c.k),
+                c.rows,
+                c.rows_per_slot,
+                c.plonk.as_secs_f64(),
+                c.groth16.as_secs_f64() / c.plonk.as_secs_f64()
+            )?;
+            writeln!(
+                out,
+                "size: constraints / rows; per slot: one more slot of the same (D, B + 1) \
+                 circuit; PLONK proof {} bytes",
+                c.plonk_proof_bytes
+            )?;
+        }
         BenchCommand::Prove(args) => {
             let rows = prove_comparison(args.depth, args.batch_size, args.repetitions)?;
             writeln!(
