@@ -1,19 +1,21 @@
 // Compiles Solidity with the pinned solc-js (package.json) for bulwark-prover's EVM tests.
 //
-// stdin: {"sources": {"File.sol": "<source>", ...}}; stdout: {"ContractName": "<creation
+// stdin: {"sources": {"File.sol": "<source>", ...}, "yulOptimizer": true}; stdout: {"ContractName": "<creation
 // bytecode hex>", ...} for every contract in every file. Exits 1 with solc's messages on any
-// compile error. Optimizer on (200 runs), EVM version prague.
+// compile error. Optimizer on (200 runs), EVM version prague; "yulOptimizer": false turns off
+// its Yul optimizer (snark-verifier's PLONK verifiers are one large assembly block on which
+// it runs out of stack slots).
 import solc from "solc";
 
 let raw = "";
 for await (const chunk of process.stdin) raw += chunk;
-const { sources } = JSON.parse(raw);
+const { sources, yulOptimizer = true } = JSON.parse(raw);
 
 const input = {
     language: "Solidity",
     sources: Object.fromEntries(Object.entries(sources).map(([name, content]) => [name, { content }])),
     settings: {
-        optimizer: { enabled: true, runs: 200 },
+        optimizer: { enabled: true, runs: 200, ...(yulOptimizer ? {} : { details: { yul: false } }) },
         evmVersion: "prague",
         outputSelection: { "*": { "*": ["evm.bytecode.object"] } },
     },

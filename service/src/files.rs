@@ -60,6 +60,25 @@ fn artifact<T>(path: &Path, what: &str, read: Result<T, ProverError>) -> Result<
     read.with_context(|| format!("{} is not a valid {what} file", path.display()))
 }
 
+/// Reads the bulwark artifact at `path` (a `what`: "proof", "KZG parameters", ...) with
+/// `read`; the error names the file.
+pub fn read_artifact<T>(
+    path: &Path,
+    what: &str,
+    read: impl FnOnce(BufReader<File>) -> Result<T, ProverError>,
+) -> Result<T> {
+    let r = open(path, what)?;
+    artifact(path, what, read(r))
+}
+
+/// Writes a bulwark artifact to `path` with `write`.
+pub fn write_artifact(
+    path: &Path,
+    write: impl FnOnce(&mut BufWriter<File>) -> Result<(), ProverError>,
+) -> Result<()> {
+    write_with(path, |w| Ok(write(w)?))
+}
+
 /// Reads a proving key without the (slow) subgroup checks: a corrupted key cannot make a false
 /// proof verify, and `prove` verifies every proof it makes.
 pub fn read_pk(path: &Path) -> Result<ProvingKey> {

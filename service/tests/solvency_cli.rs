@@ -1,11 +1,20 @@
 //! `bulwark solvency ...` end to end with the real binary, on the tiniest shape (2 assets,
 //! batches of 2^2 users, 2^1 batches) so the suite stays quick.
 
+// The EVM harness of bulwark-prover's tests; this file uses only part of it.
+#[allow(dead_code)]
+#[path = "../../prover/tests/evm/support.rs"]
+mod support;
+
 use std::{
     path::{Path, PathBuf},
     process::{Command, Output},
     sync::OnceLock,
 };
+
+use bulwark_circuits::{Fr, solvency::InclusionClaim};
+use bulwark_prover::plonk::PlonkProof;
+use bulwark_prover::solidity::{SoliditySource, plonk_calldata};
 
 const USERS: &str = "user_id,BTC,ETH\n\
                      alice,100,5\n\
@@ -401,4 +410,199 @@ fn a_malformed_csv_row_names_the_line_and_column() {
             && err.contains("negative"),
         "stderr:\n{err}"
     );
+}
+
+/// `bulwark solvency verify-inclusion --backend plonk` for `proof` against the flow's statement.
+fn verify_inclusion_plonk(keys: &Path, proof: &Path, id: &str, balances: &str) -> Output {
+    bulwark(&[
+        "solvency",
+        "verify-inclusion",
+        "--statement",
+        s(&flow().statement()),
+        "--backend",
+        "plonk",
+        "--key",
+        s(&keys.join("inclusion_plonk_verifying_key.bin")),
+        "--kzg-params",
+        s(&keys.join("kzg_params.bin")),
+        "--proof",
+        s(proof),
+        "--id",
+        id,
+        "--balances",
+        balances,
+    ])
+}
+
+/// Deploys the exported `SolvencyInclusionPlonkVerifier` and checks alice's proof (and a
+/// wrong balance) with it.
+fn plonk_inclusion_verifies_in_the_evm(contracts: &Path, alice: &Path) {
+    let claim: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(alice.with_extension("claim.json")).expect("read claim"),
+    )
+    .expect("claim JSON");
+    let commitment: Fr = claim["book_commitment"]
+        .as_str()
+        .expect("a string")
+        .parse()
+        .expect("a field element");
+    let public = |balances| {
+        InclusionClaim::new(commitment, "alice", balances)
+            .expect("claim")
+            .public_inputs()
+    };
+    let proof = PlonkProof::read_from(std::fs::File::open(alice).expect("open")).expect("proof");
+    let name = "SolvencyInclusionPlonkVerifier";
+    let source = SoliditySource {
+        contract_name: name.into(),
+        source: std::fs::read_to_string(contracts.join(format!("{name}.sol"))).expect("read"),
+    };
+    // About 45 KB: above EIP-170, measured on a chain without the limit (see the README).
+    let mut evm = support::Evm::without_code_size_limits();
+    let code = support::compile_without_yul_optimizer(&[source]);
+    let verifier = evm.deploy(code.get(name).expect("compiled").clone());
+    let out = evm.call(verifier, plonk_calldata(&public(vec![100, 5]), &proof));
+    assert!(
+        out.success,
+        "alice's PLONK proof rejected in the EVM: {out:?}"
+    );
+    let out = evm.call(verifier, plonk_calldata(&public(vec![100, 6]), &proof));
+    assert!(!out.success, "a wrong balance accepted in the EVM");
+}
+
+#[test]
+fn plonk_backend_setup_prove_verify_and_inclusion() {
+    let f = flow();
+    let root = scratch("plonk");
+    let (keys, proofs) = (root.join("keys"), root.join("proofs"));
+    let users = f.reserves.with_file_name("users.csv");
+    let seed = f.committed.join("secret_seed.json");
+    let statement = f.statement();
+    let setup = |out: &Path, seed: &str, extra: &[&str]| {
+        let mut args = vec![
+            "solvency",
+            "setup",
+            "--statement",
+            s(&statement),
+            "--seed",
+            seed,
+            "--out",
+            s(out),
+        ];
+        args.extend_from_slice(extra);
+        bulwark(&args)
+    };
+    let out = setup(&keys, "7", &["--backend", "plonk"]);
+    assert!(out.status.success(), "setup: {}", text(&out.stderr));
+    for file in [
+        "kzg_params.bin",
+        "batch_plonk_proving_key.bin",
+        "inclusion_plonk_verifying_key.bin",
+        "top_proving_key.bin",
+    ] {
+        assert!(keys.join(file).is_file(), "setup did not write {file}");
+    }
+    assert!(!keys.join("batch_proving_key.bin").exists());
+
+    let common = [
+        "--users",
+        s(&users),
+        "--reserves",
+        s(&f.reserves),
+        "--seed-file",
+        s(&seed),
+        "--keys",
+        s(&keys),
+    ];
+    let mut prove = vec!["solvency", "prove", "--out", s(&proofs)];
+    prove.extend_from_slice(&common);
+    ok(&prove);
+    let verify = |proofs: &Path| {
+        bulwark(&[
+            "solvency",
+            "verify",
+            "--statement",
+            s(&statement),
+            "--keys",
+            s(&keys),
+            "--proofs",
+            s(proofs),
+        ])
+    };
+    let out = verify(&proofs);
+    assert!(
+        out.status.success() && text(&out.stdout).contains("OK"),
+        "verify: {}",
+        text(&out.stderr)
+    );
+    // The Groth16 batch proofs are refused by the PLONK keys.
+    let out = verify(&f.proofs);
+    assert!(
+        !out.status.success()
+            && text(&out.stderr).contains("batch_0.bin is not a valid PLONK proof"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    let alice = root.join("alice.bin");
+    let mut inclusion = vec!["solvency", "inclusion", "--id", "alice", "--out", s(&alice)];
+    inclusion.extend_from_slice(&common);
+    let out = ok(&inclusion);
+    assert!(out.contains("--backend plonk"), "inclusion output:\n{out}");
+    let out = verify_inclusion_plonk(&keys, &alice, "alice", "100,5");
+    assert!(
+        out.status.success() && text(&out.stdout).contains("OK"),
+        "verify-inclusion: {}",
+        text(&out.stderr)
+    );
+    for (id, balances) in [("alice", "100,6"), ("bob", "100,5")] {
+        let out = verify_inclusion_plonk(&keys, &alice, id, balances);
+        assert!(
+            !out.status.success() && text(&out.stderr).contains("does NOT verify"),
+            "{id} {balances} accepted: {}",
+            text(&out.stderr)
+        );
+    }
+    // A Groth16 inclusion proof is not a PLONK proof.
+    let out = verify_inclusion_plonk(&keys, &f.alice, "alice", "100,5");
+    assert!(!out.status.success());
+
+    // The exported PLONK verifier accepts alice's proof in the EVM, and not another balance.
+    let contracts = root.join("contracts");
+    ok(&[
+        "export",
+        "solidity",
+        "--plonk-verifiers",
+        s(&keys),
+        "--out",
+        s(&contracts),
+    ]);
+    if support::js_available() {
+        plonk_inclusion_verifies_in_the_evm(&contracts, &alice);
+    }
+
+    // KZG parameters from a file (another seed): the file's parameters are used, not the seed's.
+    let from_file = root.join("keys_from_file");
+    let kzg = keys.join("kzg_params.bin");
+    let out = setup(
+        &from_file,
+        "8",
+        &["--backend", "plonk", "--kzg-params", s(&kzg)],
+    );
+    assert!(out.status.success(), "setup: {}", text(&out.stderr));
+    assert_eq!(
+        std::fs::read(from_file.join("kzg_params.bin")).expect("read"),
+        std::fs::read(&kzg).expect("read")
+    );
+    let err = fails(&[
+        "solvency",
+        "setup",
+        "--statement",
+        s(&statement),
+        "--kzg-params",
+        s(&kzg),
+        "--out",
+        s(&root.join("no")),
+    ]);
+    assert!(err.contains("--kzg-params is for --backend plonk"), "{err}");
 }

@@ -9,7 +9,12 @@
 //!   circuit is reported with `MockProver`'s first failure), [`plonk_verify`];
 //! - files with the same 9-byte header as the Groth16 ones (proof system 2 = PLONK, kind 4 =
 //!   KZG parameters), then halo2's `RawBytes` encoding (points checked on the curve on
-//!   read); a proof body is the Blake2b transcript's bytes.
+//!   read); a proof body is the transcript's bytes.
+//!
+//! Every proof uses the EVM transcript (snark-verifier's `EvmTranscript`: Keccak-256
+//! challenges, points as uncompressed big-endian `x ‖ y`, scalars as big-endian words), so the
+//! same proof verifies natively here and in the contract of
+//! [`crate::solidity::plonk_verifier`].
 //!
 //! Public inputs are [`crate::Fr`] values, the same vectors the Groth16 circuits take.
 
@@ -24,15 +29,18 @@ use halo2_proofs::poly::commitment::{Params, ParamsProver};
 use halo2_proofs::poly::kzg::commitment::{KZGCommitmentScheme, ParamsKZG};
 use halo2_proofs::poly::kzg::multiopen::{ProverSHPLONK, VerifierSHPLONK};
 use halo2_proofs::poly::kzg::strategy::SingleStrategy;
-use halo2_proofs::transcript::{
-    Blake2bRead, Blake2bWrite, Challenge255, TranscriptReadBuffer, TranscriptWriterBuffer,
-};
+use halo2_proofs::transcript::{TranscriptReadBuffer, TranscriptWriterBuffer};
 use rand::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
+use snark_verifier::loader::native::NativeLoader;
+use snark_verifier::system::halo2::transcript::evm::{ChallengeEvm, EvmTranscript};
 
 pub use ptau_params::params_from_ptau;
 
 use crate::{Fr, ProverError};
+
+/// The Keccak transcript the EVM verifier recomputes, writing to or reading from `S`.
+type KeccakTranscript<S> = EvmTranscript<G1Affine, NativeLoader, S, Vec<u8>>;
 
 /// The largest `k` BN254's two-adicity allows (`2^28` rows).
 const MAX_K: u32 = 28;
@@ -40,7 +48,7 @@ const MAX_K: u32 = 28;
 /// KZG parameters: `[τ^i]G1` for `i < 2^k` and `[τ]G2`.
 #[derive(Debug, Clone)]
 pub struct KzgParams {
-    inner: ParamsKZG<Bn256>,
+    pub(crate) inner: ParamsKZG<Bn256>,
 }
 
 impl KzgParams {
@@ -95,10 +103,10 @@ pub struct PlonkProvingKey {
 /// A PLONK verifying key.
 #[derive(Debug, Clone)]
 pub struct PlonkVerifyingKey {
-    vk: plonk::VerifyingKey<G1Affine>,
+    pub(crate) vk: plonk::VerifyingKey<G1Affine>,
 }
 
-/// A PLONK proof: the bytes of its Blake2b transcript.
+/// A PLONK proof: the bytes of its Keccak (EVM) transcript.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlonkProof {
     bytes: Vec<u8>,
@@ -121,7 +129,10 @@ impl PlonkVerifyingKey {
 }
 
 /// Errors unless `params` have the size the key was generated for.
-fn check_size(params: &KzgParams, vk: &plonk::VerifyingKey<G1Affine>) -> Result<(), ProverError> {
+pub(crate) fn check_size(
+    params: &KzgParams,
+    vk: &plonk::VerifyingKey<G1Affine>,
+) -> Result<(), ProverError> {
     let key = vk.get_domain().k();
     if params.k() == key {
         Ok(())
@@ -172,7 +183,8 @@ pub fn plonk_prove<C: Circuit<Fp>>(
 ) -> Result<PlonkProof, ProverError> {
     check_size(params, pk.pk.get_vk())?;
     let instance = to_halo2_vec(public_inputs);
-    let mut transcript = Blake2bWrite::<_, G1Affine, Challenge255<_>>::init(vec![]);
+    let mut transcript =
+        <KeccakTranscript<Vec<u8>> as TranscriptWriterBuffer<_, _, ChallengeEvm<_>>>::init(vec![]);
     create_proof::<KZGCommitmentScheme<Bn256>, ProverSHPLONK<'_, Bn256>, _, _, _, _>(
         &params.inner,
         &pk.pk,
@@ -183,7 +195,7 @@ pub fn plonk_prove<C: Circuit<Fp>>(
     )
     .map_err(plonk_error("prove"))?;
     let proof = PlonkProof {
-        bytes: transcript.finalize(),
+        bytes: TranscriptWriterBuffer::<_, _, ChallengeEvm<_>>::finalize(transcript),
     };
     match plonk_verify(params, &pk.verifying_key(), public_inputs, &proof) {
         Ok(()) => Ok(proof),
@@ -215,7 +227,10 @@ pub fn plonk_verify(
 ) -> Result<(), ProverError> {
     check_size(params, &vk.vk)?;
     let instance = to_halo2_vec(public_inputs);
-    let mut transcript = Blake2bRead::<_, G1Affine, Challenge255<_>>::init(proof.bytes.as_slice());
+    let mut transcript =
+        <KeccakTranscript<&[u8]> as TranscriptReadBuffer<_, _, ChallengeEvm<_>>>::init(
+            proof.bytes.as_slice(),
+        );
     verify_proof::<KZGCommitmentScheme<Bn256>, VerifierSHPLONK<'_, Bn256>, _, _, _>(
         params.inner.verifier_params(),
         &vk.vk,

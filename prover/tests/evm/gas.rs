@@ -11,7 +11,11 @@ use revm::primitives::Address;
 
 use crate::chain::{Rollup, verify_proof};
 use crate::support::{Evm, calldata_gas, js_available};
-use crate::{params, rollup_key, sample_batch, solvency};
+use crate::{params, plonk, rollup_key, sample_batch, solvency};
+
+/// The gas goal of a PLONK/KZG verification (Summa v1's solvency verifier: 404k); printed
+/// next to each PLONK row, not asserted (not met yet).
+const PLONK_GAS_GOAL: u64 = 350_000;
 
 /// One line of the table.
 struct Row {
@@ -53,7 +57,8 @@ fn print(rows: &[Row]) {
     }
 }
 
-/// Prints the table (with `--nocapture`); fails if a verifier costs more than 1.05 x its floor.
+/// Prints the table (with `--nocapture`); fails if a Groth16 verifier costs more than 1.05 x its
+/// floor.
 #[test]
 fn gas_table() {
     if !js_available() {
@@ -132,6 +137,34 @@ fn gas_table() {
         gas: view.gas_used,
         floor: None,
     });
+
+    // PLONK/KZG (SHPLONK, snark-verifier's Yul): the same statements on halo2.
+    for case in plonk::cases() {
+        let (mut evm, verifier) = plonk::deploy(case);
+        let out = plonk::verify_call(&mut evm, verifier, &case.public_inputs, &case.proof);
+        assert!(out.success, "{}: valid proof rejected: {out:?}", case.name);
+        rows.push(Row {
+            call: format!(
+                "{} ({} public inputs, k = {}, {} B code)",
+                case.name,
+                case.public_inputs.len(),
+                case.params.k(),
+                evm.code_size(verifier)
+            ),
+            gas: out.gas_used,
+            floor: None,
+        });
+        eprintln!(
+            "{}: {} gas, {} the goal {PLONK_GAS_GOAL}",
+            case.name,
+            out.gas_used,
+            if out.gas_used <= PLONK_GAS_GOAL {
+                "within"
+            } else {
+                "ABOVE"
+            }
+        );
+    }
 
     print(&rows);
     for row in &rows {

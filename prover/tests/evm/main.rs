@@ -1,4 +1,4 @@
-//! Generated contracts in an EVM: the Groth16 verifier and the rollup and solvency examples,
+//! Generated contracts in an EVM: the Groth16 and PLONK/KZG verifiers and the rollup and solvency examples,
 //! compiled with the pinned npm `solc` and run in revm (in-memory, no network). The gas table:
 //! `cargo test -p bulwark-prover --test evm gas_table -- --nocapture`.
 
@@ -6,6 +6,7 @@ mod chain;
 mod gas;
 mod generate;
 mod groth16;
+mod plonk;
 mod rollup;
 mod solvency;
 mod support;

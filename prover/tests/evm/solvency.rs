@@ -21,17 +21,17 @@ use crate::support::{Word, js_available, word};
 use crate::{add_words, modulus_word};
 
 /// 2 assets, batches of 2^2 users, 2^1 batches: depth 3, room for 8 users.
-fn params() -> SolvencyParams {
+pub fn params() -> SolvencyParams {
     SolvencyParams::new(2, 2, 1).expect("params")
 }
 
-const USERS: &str = "user_id,BTC,ETH\n\
+pub const USERS: &str = "user_id,BTC,ETH\n\
                      alice,100,5\n\
                      bob,0,7\n\
                      carol,250,0\n\
                      dave,1,1\n\
                      erin,18446744073709551615,3\n";
-const RESERVES: &str = r#"{"BTC": "18446744073709552000", "ETH": "16"}"#;
+pub const RESERVES: &str = r#"{"BTC": "18446744073709552000", "ETH": "16"}"#;
 /// A second book on the same keys (alice holds one ETH more there).
 const OTHER_USERS: &str = "user_id,BTC,ETH\nalice,100,6\nfrank,3,3\n";
 

@@ -88,11 +88,21 @@ fn unhex(map: HashMap<String, String>) -> HashMap<String, Vec<u8>> {
 
 /// Compiles the sources together; returns each contract's creation bytecode by name.
 pub fn compile(sources: &[SoliditySource]) -> HashMap<String, Vec<u8>> {
+    compile_with(sources, true)
+}
+
+/// [`compile`] with solc's Yul optimizer off (snark-verifier's PLONK verifiers: one assembly
+/// block too large for its stack allocation).
+pub fn compile_without_yul_optimizer(sources: &[SoliditySource]) -> HashMap<String, Vec<u8>> {
+    compile_with(sources, false)
+}
+
+fn compile_with(sources: &[SoliditySource], yul_optimizer: bool) -> HashMap<String, Vec<u8>> {
     let files: HashMap<String, &str> = sources
         .iter()
         .map(|s| (s.file_name(), s.source.as_str()))
         .collect();
-    let input = serde_json::json!({ "sources": files }).to_string();
+    let input = serde_json::json!({ "sources": files, "yulOptimizer": yul_optimizer }).to_string();
     unhex(serde_json::from_str(&node("compile.mjs", &input)).expect("compile.mjs output"))
 }
 
@@ -210,8 +220,22 @@ pub const CALLER: Address = Address::repeat_byte(0xca);
 impl Evm {
     /// An empty chain.
     pub fn new() -> Self {
+        Self::with_code_limits(None)
+    }
+
+    /// An empty chain that deploys code of any size (EIP-170 and EIP-3860 lifted), to measure
+    /// contracts that do not fit mainnet's limits.
+    pub fn without_code_size_limits() -> Self {
+        Self::with_code_limits(Some(usize::MAX))
+    }
+
+    fn with_code_limits(limit: Option<usize>) -> Self {
         let evm = Context::mainnet()
-            .modify_cfg_chained(|c| c.set_spec_and_mainnet_gas_params(SpecId::PRAGUE))
+            .modify_cfg_chained(|c| {
+                c.set_spec_and_mainnet_gas_params(SpecId::PRAGUE);
+                c.limit_contract_code_size = limit;
+                c.limit_contract_initcode_size = limit;
+            })
             .with_db(CacheDB::<EmptyDB>::default())
             .build_mainnet();
         Self {

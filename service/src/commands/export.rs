@@ -27,7 +27,7 @@ pub enum ExportCommand {
 #[command(group(
     ArgGroup::new("keys")
         .required(true)
-        .args(["vk", "rollup_example", "solvency_example"])
+        .args(["vk", "rollup_example", "solvency_example", "plonk_verifiers"])
 ))]
 pub struct SolidityArgs {
     /// A verifying key (verifying_key.bin from `rollup setup`, <circuit>_verifying_key.bin from
@@ -45,6 +45,11 @@ pub struct SolidityArgs {
     /// SolvencyTopVerifier.sol, SolvencyInclusionVerifier.sol and SolvencyExample.sol.
     #[arg(long, value_name = "DIR")]
     pub solvency_example: Option<PathBuf>,
+    /// A `solvency setup --backend plonk` key directory: writes SolvencyBatchPlonkVerifier.sol
+    /// and SolvencyInclusionPlonkVerifier.sol (PLONK/KZG verifiers; calldata: the public inputs
+    /// as 32-byte words, then the proof).
+    #[arg(long, value_name = "DIR")]
+    pub plonk_verifiers: Option<PathBuf>,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -77,10 +82,12 @@ fn sources(args: &SolidityArgs) -> Result<Vec<SoliditySource>> {
             .with_context(|| format!("{} is not a rollup verifying key", vk_path.display()))?;
         return Ok(sources.into());
     }
-    let dir = args
-        .solvency_example
-        .as_ref()
-        .context("export solidity needs --vk, --rollup-example or --solvency-example")?;
+    if let Some(dir) = &args.plonk_verifiers {
+        return solvency::plonk_verifier_sources(dir);
+    }
+    let dir = args.solvency_example.as_ref().context(
+        "export solidity needs --vk, --rollup-example, --solvency-example or --plonk-verifiers",
+    )?;
     let params = solvency::read_key_params(dir)?;
     let top = solvency::Circuit::Top.read_vk(dir)?;
     let inclusion = solvency::Circuit::Inclusion.read_vk(dir)?;

@@ -7,6 +7,7 @@
 //! `verify-inclusion` with their own id and balances.
 
 mod args;
+mod backend;
 mod book;
 mod commit;
 mod documents;
@@ -17,6 +18,7 @@ mod setup;
 mod verify;
 
 pub use args::SolvencyCommand;
+pub use backend::plonk_verifier_sources;
 pub use keys::{Circuit, read_params as read_key_params};
 
 use crate::progress::Progress;

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
+use super::backend::Backend;
+
 /// `bulwark solvency ...`: the custodian runs `commit`, `setup`, `prove` and `inclusion`; an
 /// auditor runs `verify`; a user runs `verify-inclusion`.
 #[derive(Debug, Subcommand)]
@@ -74,6 +76,13 @@ pub struct SetupArgs {
     /// Seed of the (insecure, deterministic) toxic waste; default: random.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// Proof system of the batch and inclusion circuits (the top is Groth16 on both).
+    #[arg(long, value_enum, default_value_t = Backend::Groth16)]
+    pub backend: Backend,
+    /// PLONK: KZG parameters (bulwark's file, from a ceremony) instead of INSECURE dev
+    /// parameters from the seed; copied, downsized, into the key directory.
+    #[arg(long, value_name = "FILE")]
+    pub kzg_params: Option<PathBuf>,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
@@ -142,9 +151,16 @@ pub struct VerifyInclusionArgs {
     /// The published statement.json.
     #[arg(long, value_name = "FILE")]
     pub statement: PathBuf,
-    /// The inclusion verifying key (inclusion_verifying_key.bin).
+    /// The inclusion verifying key (inclusion_verifying_key.bin, or
+    /// inclusion_plonk_verifying_key.bin for PLONK).
     #[arg(long, value_name = "FILE")]
     pub key: PathBuf,
+    /// The proof system of the key and proof.
+    #[arg(long, value_enum, default_value_t = Backend::Groth16)]
+    pub backend: Backend,
+    /// PLONK: the custodian's KZG parameters (kzg_params.bin in the key directory).
+    #[arg(long, value_name = "FILE", required_if_eq("backend", "plonk"))]
+    pub kzg_params: Option<PathBuf>,
     /// The inclusion proof the custodian handed over.
     #[arg(long, value_name = "FILE")]
     pub proof: PathBuf,

@@ -5,10 +5,11 @@ use std::io::Write;
 
 use anyhow::{Context, Result, bail};
 use bulwark_circuits::solvency::{InclusionClaim, SolvencyParams};
-use bulwark_prover::{prove, verify};
+use bulwark_prover::prove;
 
 use super::{
     args::{InclusionArgs, VerifyInclusionArgs},
+    backend::{self, AnyProof, AnyVerifyingKey, Backend, Witness},
     book,
     documents::{self, Published},
     keys::{self, Circuit},
@@ -17,25 +18,39 @@ use crate::{files, progress::Progress};
 
 /// Proves that user `--id` is in the committed book; writes the proof and the claim.
 pub fn prove_cmd(args: &InclusionArgs, progress: &Progress) -> Result<()> {
-    let params: SolvencyParams = keys::read_params(&args.keys)?;
+    let (params, backend): (SolvencyParams, Backend) = keys::read_params_and_backend(&args.keys)?;
     let mut stages = progress.stages(5);
     let book = book::rebuild(&args.book, &args.seed_file, params, &mut stages, progress)?;
     let circuit = book
         .inclusion_circuit(&args.id)
         .with_context(|| format!("user {:?} in {}", args.id, args.book.users.display()))?;
     let claim = circuit.claim.clone();
-    let pk = stages.run("load proving key", || {
-        Circuit::Inclusion.read_pk(&args.keys)
-    })?;
-    let proof = stages
-        .run("prove", || prove(&pk, circuit, &mut rand::rngs::OsRng))
-        .with_context(|| format!("proving the inclusion of {:?}", args.id))?;
+    let proof = match backend {
+        Backend::Groth16 => {
+            let pk = stages.run("load proving key", || {
+                Circuit::Inclusion.read_pk(&args.keys)
+            })?;
+            stages
+                .run("prove", || prove(&pk, circuit, &mut rand::rngs::OsRng))
+                .map(|p| AnyProof::Groth16(p.proof))
+                .map_err(anyhow::Error::from)
+        }
+        Backend::Plonk => {
+            let key = stages.run("load proving key", || {
+                backend::read_plonk_key(Circuit::Inclusion, params, &args.keys)
+            })?;
+            stages.run("prove", || {
+                backend::plonk_prove_witness(&key, Witness::Inclusion(circuit))
+            })
+        }
+    }
+    .with_context(|| format!("proving the inclusion of {:?}", args.id))?;
     let claim_path = args.out.with_extension("claim.json");
     stages.run("write", || -> Result<()> {
         if let Some(dir) = args.out.parent().filter(|d| !d.as_os_str().is_empty()) {
             files::create_dir(dir)?;
         }
-        files::write_proof(&args.out, &proof.proof)?;
+        proof.write(&args.out)?;
         documents::write_claim(
             &claim_path,
             &args.id,
@@ -54,11 +69,18 @@ pub fn prove_cmd(args: &InclusionArgs, progress: &Progress) -> Result<()> {
     }
     writeln!(out, "wrote {}", args.out.display())?;
     writeln!(out, "wrote {}", claim_path.display())?;
+    let key = match backend {
+        Backend::Groth16 => Circuit::Inclusion.vk_path(&args.keys).display().to_string(),
+        Backend::Plonk => format!(
+            "{} --backend plonk --kzg-params {}",
+            Circuit::Inclusion.plonk_vk_path(&args.keys).display(),
+            backend::kzg_params_path(&args.keys).display()
+        ),
+    };
     writeln!(
         out,
         "the user checks it with:\n  bulwark solvency verify-inclusion --statement statement.json \
-         --key {} --proof {} --id {:?} --balances {}",
-        Circuit::Inclusion.vk_path(&args.keys).display(),
+         --key {key} --proof {} --id {:?} --balances {}",
         args.out.display(),
         args.id,
         balances.join(",")
@@ -107,15 +129,23 @@ pub fn verify_cmd(args: &VerifyInclusionArgs) -> Result<()> {
         balances.clone(),
     )
     .context("hashing the user id")?;
-    let vk = files::read_vk(&args.key)?;
-    let proof = files::read_proof(&args.proof)?;
+    let vk = match (args.backend, &args.kzg_params) {
+        (Backend::Groth16, _) => AnyVerifyingKey::Groth16(files::read_vk(&args.key)?),
+        (Backend::Plonk, Some(kzg)) => {
+            let (kzg, vk) =
+                backend::read_plonk_vk(Circuit::Inclusion, published.assets.len(), &args.key, kzg)?;
+            AnyVerifyingKey::Plonk(kzg, vk)
+        }
+        (Backend::Plonk, None) => bail!("--backend plonk needs --kzg-params FILE"),
+    };
+    let proof = AnyProof::read(args.backend, &args.proof)?;
     let shown: Vec<String> = published
         .assets
         .iter()
         .zip(&balances)
         .map(|(asset, b)| format!("{asset} {b}"))
         .collect();
-    verify(&vk, &claim.public_inputs(), &proof).with_context(|| {
+    vk.verify(&claim.public_inputs(), &proof).with_context(|| {
         format!(
             "inclusion proof {} does NOT verify for user {:?} with balances {} against the book \
              commitment in {}",

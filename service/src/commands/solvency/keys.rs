@@ -1,5 +1,6 @@
-//! The key directory of `solvency setup`: one Groth16 key pair per circuit and `params.json`
-//! (`{"statement": "solvency", "assets", "batch_bits", "top_bits", "setup", "seed"}`).
+//! The key directory of `solvency setup`: one key pair per circuit and `params.json`
+//! (`{"statement": "solvency", "assets", "batch_bits", "top_bits", "setup", "seed",
+//! "backend"}`; `backend` is `groth16` when absent, see [`super::backend`]).
 
 use std::path::{Path, PathBuf};
 
@@ -8,6 +9,7 @@ use bulwark_circuits::solvency::SolvencyParams;
 use bulwark_prover::{ProvingKey, VerifyingKey};
 use serde::{Deserialize, Serialize};
 
+use super::backend::Backend;
 use super::documents::STATEMENT;
 use crate::files;
 
@@ -69,11 +71,13 @@ pub struct KeyParams {
     top_bits: usize,
     setup: String,
     seed: u64,
+    #[serde(default)]
+    backend: Backend,
 }
 
 impl KeyParams {
-    /// The record of an insecure dev setup of `params` from `seed`.
-    pub fn insecure_dev(params: SolvencyParams, seed: u64) -> Self {
+    /// The record of an insecure dev setup of `params` from `seed` on `backend`.
+    pub fn insecure_dev(params: SolvencyParams, seed: u64, backend: Backend) -> Self {
         Self {
             statement: STATEMENT.into(),
             assets: params.assets(),
@@ -81,6 +85,7 @@ impl KeyParams {
             top_bits: params.top_bits(),
             setup: INSECURE_DEV.into(),
             seed,
+            backend,
         }
     }
 }
@@ -92,6 +97,11 @@ pub fn params_path(dir: &Path) -> PathBuf {
 
 /// Reads `<dir>/params.json`: the shape the keys were made for (warning on dev keys).
 pub fn read_params(dir: &Path) -> Result<SolvencyParams> {
+    read_params_and_backend(dir).map(|(params, _)| params)
+}
+
+/// [`read_params`] and the keys' backend.
+pub fn read_params_and_backend(dir: &Path) -> Result<(SolvencyParams, Backend)> {
     let path = params_path(dir);
     let kp: KeyParams = files::read_json(&path, "key parameters")
         .context("the key directory needs the params.json written by `solvency setup`")?;
@@ -108,13 +118,15 @@ pub fn read_params(dir: &Path) -> Result<SolvencyParams> {
             "INSECURE dev keys: anyone who knows the seed can forge proofs"
         );
     }
-    SolvencyParams::new(kp.assets, kp.batch_bits, kp.top_bits)
-        .with_context(|| format!("{}: invalid parameters", path.display()))
+    let params = SolvencyParams::new(kp.assets, kp.batch_bits, kp.top_bits)
+        .with_context(|| format!("{}: invalid parameters", path.display()))?;
+    Ok((params, kp.backend))
 }
 
 /// Fails unless the keys in `dir` were made for `expected` (the statement's shape).
-pub fn check_params(dir: &Path, expected: SolvencyParams) -> Result<()> {
-    let found = read_params(dir)?;
+/// Returns the keys' backend.
+pub fn check_params(dir: &Path, expected: SolvencyParams) -> Result<Backend> {
+    let (found, backend) = read_params_and_backend(dir)?;
     if found != expected {
         bail!(
             "the keys in {} are for {} assets, batches of 2^{}, 2^{} batches; the statement has \
@@ -128,5 +140,5 @@ pub fn check_params(dir: &Path, expected: SolvencyParams) -> Result<()> {
             expected.top_bits()
         );
     }
-    Ok(())
+    Ok(backend)
 }

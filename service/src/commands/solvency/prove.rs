@@ -10,6 +10,7 @@ use bulwark_service::engine::prove;
 
 use super::{
     args::ProveArgs,
+    backend::{self, AnyProof, Backend, Witness},
     book,
     documents::Published,
     keys::{self, Circuit},
@@ -26,6 +27,12 @@ pub fn top_proof_path(dir: &Path) -> PathBuf {
     dir.join("top.bin")
 }
 
+/// The batch circuit's proving key.
+enum BatchKey {
+    Groth16(bulwark_prover::ProvingKey),
+    Plonk(backend::PlonkKey),
+}
+
 /// Rebuilds the committed book, proves the `2^t` batches one after the other (each proof
 /// uses every thread; memory stays at one circuit) and the top, writing each proof as soon
 /// as it is made.
@@ -33,7 +40,7 @@ pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
     if args.gpu {
         bulwark_service::engine::use_gpu()?;
     }
-    let params = keys::read_params(&args.keys)?;
+    let (params, backend) = keys::read_params_and_backend(&args.keys)?;
     let mut stages = progress.stages(5);
     let book = book::rebuild(&args.book, &args.seed_file, params, &mut stages, progress)?;
     let published = Published::of(&book);
@@ -50,10 +57,13 @@ pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
         }
     }
     let (batch_pk, top_pk) = stages.run("load proving keys", || -> Result<_> {
-        Ok((
-            Circuit::Batch.read_pk(&args.keys)?,
-            Circuit::Top.read_pk(&args.keys)?,
-        ))
+        let batch = match backend {
+            Backend::Groth16 => BatchKey::Groth16(Circuit::Batch.read_pk(&args.keys)?),
+            Backend::Plonk => {
+                BatchKey::Plonk(backend::read_plonk_key(Circuit::Batch, params, &args.keys)?)
+            }
+        };
+        Ok((batch, Circuit::Top.read_pk(&args.keys)?))
     })?;
     files::create_dir(&args.out)?;
 
@@ -62,9 +72,14 @@ pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
         let bar = progress.bar(params.batches() as u64, "batches");
         for j in 0..params.batches() {
             let circuit = book.batch_circuit(j)?;
-            let proof = prove(&batch_pk, circuit, &mut rng)
-                .with_context(|| format!("proving batch {j}"))?;
-            files::write_proof(&batch_proof_path(&args.out, j), &proof.proof)?;
+            let proof = match &batch_pk {
+                BatchKey::Groth16(pk) => prove(pk, circuit, &mut rng)
+                    .map(|p| AnyProof::Groth16(p.proof))
+                    .map_err(anyhow::Error::from),
+                BatchKey::Plonk(key) => backend::plonk_prove_witness(key, Witness::Batch(circuit)),
+            }
+            .with_context(|| format!("proving batch {j}"))?;
+            proof.write(&batch_proof_path(&args.out, j))?;
             bar.inc(1);
         }
         bar.finish_and_clear();

@@ -4,22 +4,22 @@ use std::{io::Write, path::Path};
 
 use anyhow::{Result, bail};
 use bulwark_circuits::Fr;
-use bulwark_prover::{VerifyingKey, verify};
 use rayon::prelude::*;
 
 use super::{
     args::VerifyArgs,
+    backend::{self, AnyProof, AnyVerifyingKey, Backend},
     documents::Published,
     keys::{self, Circuit},
     prove::{batch_proof_path, top_proof_path},
 };
-use crate::{files, progress::Progress};
+use crate::progress::Progress;
 
 /// Reads the proof at `path` and verifies it; the error says which proof and why.
-fn check(what: &str, path: &Path, vk: &VerifyingKey, inputs: Result<Vec<Fr>>) -> Result<()> {
-    let proof = files::read_proof(path)?;
-    verify(vk, &inputs?, &proof)
-        .map_err(|e| anyhow::anyhow!("{what} ({}) does NOT verify: {e}", path.display()))
+fn check(what: &str, path: &Path, vk: &AnyVerifyingKey, inputs: Result<Vec<Fr>>) -> Result<()> {
+    let proof = AnyProof::read(vk.backend(), path)?;
+    vk.verify(&inputs?, &proof)
+        .map_err(|e| anyhow::anyhow!("{what} ({}) does NOT verify: {e:#}", path.display()))
 }
 
 /// Verifies every batch proof against its batch commitment and the top proof against the
@@ -28,9 +28,19 @@ pub fn run(args: &VerifyArgs, progress: &Progress) -> Result<()> {
     let published = Published::read(&args.statement)?;
     let statement = &published.statement;
     let params = statement.params;
-    keys::check_params(&args.keys, params)?;
-    let batch_vk = Circuit::Batch.read_vk(&args.keys)?;
-    let top_vk = Circuit::Top.read_vk(&args.keys)?;
+    let batch_vk = match keys::check_params(&args.keys, params)? {
+        Backend::Groth16 => AnyVerifyingKey::Groth16(Circuit::Batch.read_vk(&args.keys)?),
+        Backend::Plonk => {
+            let (kzg, vk) = backend::read_plonk_vk(
+                Circuit::Batch,
+                params.assets(),
+                &Circuit::Batch.plonk_vk_path(&args.keys),
+                &backend::kzg_params_path(&args.keys),
+            )?;
+            AnyVerifyingKey::Plonk(kzg, vk)
+        }
+    };
+    let top_vk = AnyVerifyingKey::Groth16(Circuit::Top.read_vk(&args.keys)?);
 
     let bar = progress.bar(params.batches() as u64 + 1, "verifying");
     let mut failures: Vec<String> = (0..params.batches())

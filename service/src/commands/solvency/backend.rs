@@ -1,0 +1,292 @@
+//! The proof system of a solvency key directory (`params.json`'s `backend`): Groth16 for
+//! every circuit, or PLONK/KZG (halo2, SHPLONK) for the batch and inclusion circuits, which
+//! have halo2 twins consuming the same witnesses. The top circuit has no halo2 twin yet and
+//! stays Groth16 on both backends.
+//!
+//! A PLONK key directory holds `kzg_params.bin` (sized for the largest of its circuits; each
+//! circuit uses a downsized copy) and `<circuit>_plonk_{proving,verifying}_key.bin`, generated
+//! once by `solvency setup --backend plonk` and reused by every proof.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, anyhow, bail};
+use bulwark_circuits::Fr;
+use bulwark_circuits::halo2::{
+    AssetCount, SolvencyBatchCircuit, SolvencyInclusionCircuit, fitting_k,
+};
+use bulwark_circuits::solvency::{BatchCircuit, InclusionCircuit, SolvencyParams};
+use bulwark_prover::plonk::{
+    KzgParams, PlonkProof, PlonkProvingKey, PlonkVerifyingKey, kzg_dev_params_insecure,
+    plonk_keygen, plonk_prove, plonk_verify,
+};
+use bulwark_prover::solidity::{SoliditySource, plonk_verifier};
+use bulwark_prover::{Proof, VerifyingKey, verify};
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+
+use super::keys::Circuit;
+use crate::files;
+
+/// The proof system of the batch and inclusion proofs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    /// Groth16 (arkworks): a per-circuit setup, the smallest proofs.
+    #[default]
+    Groth16,
+    /// PLONK with KZG (halo2): one universal setup (KZG parameters) for every circuit.
+    Plonk,
+}
+
+impl Backend {
+    /// The backend `circuit` proves with: the top is always Groth16.
+    pub fn of(self, circuit: Circuit) -> Backend {
+        match circuit {
+            Circuit::Top => Backend::Groth16,
+            Circuit::Batch | Circuit::Inclusion => self,
+        }
+    }
+}
+
+/// `<dir>/kzg_params.bin`.
+pub fn kzg_params_path(dir: &Path) -> PathBuf {
+    dir.join("kzg_params.bin")
+}
+
+impl Circuit {
+    /// `<dir>/<circuit>_plonk_proving_key.bin`.
+    pub fn plonk_pk_path(self, dir: &Path) -> PathBuf {
+        dir.join(format!("{}_plonk_proving_key.bin", self.name()))
+    }
+
+    /// `<dir>/<circuit>_plonk_verifying_key.bin`.
+    pub fn plonk_vk_path(self, dir: &Path) -> PathBuf {
+        dir.join(format!("{}_plonk_verifying_key.bin", self.name()))
+    }
+}
+
+/// A circuit with its witness, for either backend.
+pub enum Witness {
+    /// One batch.
+    Batch(BatchCircuit),
+    /// One user's inclusion.
+    Inclusion(InclusionCircuit),
+}
+
+impl Witness {
+    /// The blank circuit of `circuit`'s shape (PLONK circuits only).
+    fn blank(circuit: Circuit, params: SolvencyParams) -> Result<Self> {
+        match circuit {
+            Circuit::Batch => Ok(Self::Batch(BatchCircuit::blank(params))),
+            Circuit::Inclusion => Ok(Self::Inclusion(InclusionCircuit::blank(params))),
+            Circuit::Top => bail!("the top circuit has no PLONK (halo2) version"),
+        }
+    }
+
+    /// The public inputs, in the order both backends take them.
+    pub fn public_inputs(&self) -> Vec<Fr> {
+        match self {
+            Self::Batch(c) => c.public_inputs(),
+            Self::Inclusion(c) => c.claim.public_inputs(),
+        }
+    }
+
+    /// The rows exponent `k` of the halo2 circuit.
+    fn halo2_k(&self) -> Result<u32> {
+        match self {
+            Self::Batch(c) => fitting_k(&SolvencyBatchCircuit(c.clone())),
+            Self::Inclusion(c) => fitting_k(&SolvencyInclusionCircuit(c.clone())),
+        }
+        .map_err(|e| anyhow!("laying out the halo2 circuit: {e}"))
+    }
+}
+
+/// A PLONK proving key with the KZG parameters of its size.
+pub struct PlonkKey {
+    params: KzgParams,
+    pk: PlonkProvingKey,
+}
+
+/// A proof of either backend.
+pub enum AnyProof {
+    /// A Groth16 proof.
+    Groth16(Proof),
+    /// A PLONK proof.
+    Plonk(PlonkProof),
+}
+
+/// A verifying key of either backend (a PLONK key with its KZG parameters).
+pub enum AnyVerifyingKey {
+    /// Groth16.
+    Groth16(VerifyingKey),
+    /// PLONK.
+    Plonk(KzgParams, PlonkVerifyingKey),
+}
+
+/// KZG parameters for every PLONK circuit of `params`: read from `file` (downsized to what
+/// the circuits need; an error if it is too small) or INSECURE dev parameters from `seed`.
+pub fn setup_kzg_params(
+    params: SolvencyParams,
+    file: Option<&Path>,
+    seed: u64,
+) -> Result<KzgParams> {
+    let mut k = 0;
+    for circuit in [Circuit::Batch, Circuit::Inclusion] {
+        k = k.max(Witness::blank(circuit, params)?.halo2_k()?);
+    }
+    match file {
+        Some(path) => {
+            let all = read_kzg_params(path)?;
+            all.downsized(k)
+                .with_context(|| format!("{}: the circuits need 2^{k} rows", path.display()))
+        }
+        None => Ok(kzg_dev_params_insecure(k, seed)?),
+    }
+}
+
+/// Reads KZG parameters (every point checked on the curve).
+pub fn read_kzg_params(path: &Path) -> Result<KzgParams> {
+    files::read_artifact(path, "KZG parameters", KzgParams::read_from)
+}
+
+/// Generates `circuit`'s PLONK keys with `kzg` (downsized to the circuit) and writes them
+/// into `dir`.
+pub fn plonk_setup(
+    circuit: Circuit,
+    params: SolvencyParams,
+    kzg: &KzgParams,
+    dir: &Path,
+) -> Result<()> {
+    let blank = Witness::blank(circuit, params)?;
+    let kzg = kzg.downsized(blank.halo2_k()?)?;
+    let pk = match blank {
+        Witness::Batch(c) => plonk_keygen(&kzg, &SolvencyBatchCircuit(c)),
+        Witness::Inclusion(c) => plonk_keygen(&kzg, &SolvencyInclusionCircuit(c)),
+    }
+    .with_context(|| format!("PLONK keygen of the {} circuit", circuit.name()))?;
+    files::write_artifact(&circuit.plonk_pk_path(dir), |w| pk.write_to(w))?;
+    files::write_artifact(&circuit.plonk_vk_path(dir), |w| {
+        pk.verifying_key().write_to(w)
+    })
+}
+
+/// Reads `circuit`'s PLONK proving key and the KZG parameters of its size from `dir`.
+pub fn read_plonk_key(circuit: Circuit, params: SolvencyParams, dir: &Path) -> Result<PlonkKey> {
+    let path = circuit.plonk_pk_path(dir);
+    let assets = AssetCount(params.assets());
+    let pk = match circuit {
+        Circuit::Batch => files::read_artifact(&path, "PLONK proving key", |r| {
+            PlonkProvingKey::read_from::<SolvencyBatchCircuit>(r, assets)
+        }),
+        Circuit::Inclusion => files::read_artifact(&path, "PLONK proving key", |r| {
+            PlonkProvingKey::read_from::<SolvencyInclusionCircuit>(r, assets)
+        }),
+        Circuit::Top => bail!("the top circuit has no PLONK (halo2) version"),
+    }?;
+    let params = read_kzg_params(&kzg_params_path(dir))?.downsized(pk.verifying_key().k())?;
+    Ok(PlonkKey { params, pk })
+}
+
+/// Reads a PLONK verifying key of `circuit` (for `assets` assets) from `path`, with the KZG
+/// parameters at `kzg` downsized to its size.
+pub fn read_plonk_vk(
+    circuit: Circuit,
+    assets: usize,
+    path: &Path,
+    kzg: &Path,
+) -> Result<(KzgParams, PlonkVerifyingKey)> {
+    let assets = AssetCount(assets);
+    let vk = match circuit {
+        Circuit::Batch => files::read_artifact(path, "PLONK verifying key", |r| {
+            PlonkVerifyingKey::read_from::<SolvencyBatchCircuit>(r, assets)
+        }),
+        Circuit::Inclusion => files::read_artifact(path, "PLONK verifying key", |r| {
+            PlonkVerifyingKey::read_from::<SolvencyInclusionCircuit>(r, assets)
+        }),
+        Circuit::Top => bail!("the top circuit has no PLONK (halo2) version"),
+    }?;
+    let params = read_kzg_params(kzg)?.downsized(vk.k())?;
+    Ok((params, vk))
+}
+
+/// The EVM verifier contracts of a PLONK key directory: `SolvencyBatchPlonkVerifier` and
+/// `SolvencyInclusionPlonkVerifier` (calldata: public inputs, then the proof file's body).
+pub fn plonk_verifier_sources(dir: &Path) -> Result<Vec<SoliditySource>> {
+    let (params, backend) = super::keys::read_params_and_backend(dir)?;
+    if backend != Backend::Plonk {
+        bail!("the keys in {} are not PLONK keys", dir.display());
+    }
+    let kzg = kzg_params_path(dir);
+    [
+        (Circuit::Batch, "SolvencyBatchPlonkVerifier"),
+        (Circuit::Inclusion, "SolvencyInclusionPlonkVerifier"),
+    ]
+    .into_iter()
+    .map(|(circuit, name)| {
+        let public = Witness::blank(circuit, params)?.public_inputs().len();
+        let (kzg, vk) = read_plonk_vk(circuit, params.assets(), &circuit.plonk_vk_path(dir), &kzg)?;
+        plonk_verifier(&kzg, &vk, public, name)
+            .with_context(|| format!("generating the {} verifier", circuit.name()))
+    })
+    .collect()
+}
+
+/// Proves `witness` with a PLONK key (the proof is self-verified).
+pub fn plonk_prove_witness(key: &PlonkKey, witness: Witness) -> Result<AnyProof> {
+    let public = witness.public_inputs();
+    let rng = rand::rngs::OsRng;
+    let proof = match witness {
+        Witness::Batch(c) => {
+            plonk_prove(&key.params, &key.pk, &SolvencyBatchCircuit(c), &public, rng)
+        }
+        Witness::Inclusion(c) => plonk_prove(
+            &key.params,
+            &key.pk,
+            &SolvencyInclusionCircuit(c),
+            &public,
+            rng,
+        ),
+    }?;
+    Ok(AnyProof::Plonk(proof))
+}
+
+impl AnyProof {
+    /// Writes the proof file (its header names the proof system).
+    pub fn write(&self, path: &Path) -> Result<()> {
+        match self {
+            Self::Groth16(p) => files::write_proof(path, p),
+            Self::Plonk(p) => files::write_artifact(path, |w| p.write_to(w)),
+        }
+    }
+
+    /// Reads a proof of `backend` from `path`.
+    pub fn read(backend: Backend, path: &Path) -> Result<Self> {
+        match backend {
+            Backend::Groth16 => files::read_proof(path).map(Self::Groth16),
+            Backend::Plonk => {
+                files::read_artifact(path, "PLONK proof", PlonkProof::read_from).map(Self::Plonk)
+            }
+        }
+    }
+}
+
+impl AnyVerifyingKey {
+    /// The key's proof system.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Self::Groth16(_) => Backend::Groth16,
+            Self::Plonk(..) => Backend::Plonk,
+        }
+    }
+
+    /// Verifies `proof` for `public_inputs`; a proof of the other backend is an error.
+    pub fn verify(&self, public_inputs: &[Fr], proof: &AnyProof) -> Result<()> {
+        match (self, proof) {
+            (Self::Groth16(vk), AnyProof::Groth16(p)) => Ok(verify(vk, public_inputs, p)?),
+            (Self::Plonk(params, vk), AnyProof::Plonk(p)) => {
+                Ok(plonk_verify(params, vk, public_inputs, p)?)
+            }
+            _ => bail!("the proof and the verifying key are of different proof systems"),
+        }
+    }
+}
