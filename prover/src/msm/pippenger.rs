@@ -159,12 +159,13 @@ impl<C: PippengerCurve> MsmEngine<C> for Pippenger {
         if scalars.is_empty() {
             return Ok(Projective::zero());
         }
-        if bases.table.is_none() && self.glv {
-            if let Some((points, halves)) = C::glv_split(&bases.bases, scalars) {
-                let bits = glv::max_bits(&halves).max(1);
-                let c = self.pick_window(points.len(), bits, false);
-                return Ok(variable_base_msm(&points, &halves, c, bits));
-            }
+        if bases.table.is_none()
+            && self.glv
+            && let Some((points, halves)) = C::glv_split(&bases.bases, scalars)
+        {
+            let bits = glv::max_bits(&halves).max(1);
+            let c = self.pick_window(points.len(), bits, false);
+            return Ok(variable_base_msm(&points, &halves, c, bits));
         }
         let bigints: Vec<_> = scalars.par_iter().map(|s| s.into_bigint()).collect();
         Ok(match &bases.table {

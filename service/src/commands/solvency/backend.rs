@@ -110,12 +110,14 @@ pub struct PlonkKey {
 /// A proof of either backend.
 pub enum AnyProof {
     /// A Groth16 proof.
-    Groth16(Proof),
+    Groth16(Box<Proof>),
     /// A PLONK proof.
     Plonk(PlonkProof),
 }
 
 /// A verifying key of either backend (a PLONK key with its KZG parameters).
+// Both variants are large and a command holds one or two values, so boxing buys nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum AnyVerifyingKey {
     /// Groth16.
     Groth16(VerifyingKey),
@@ -262,7 +264,7 @@ impl AnyProof {
     /// Reads a proof of `backend` from `path`.
     pub fn read(backend: Backend, path: &Path) -> Result<Self> {
         match backend {
-            Backend::Groth16 => files::read_proof(path).map(Self::Groth16),
+            Backend::Groth16 => files::read_proof(path).map(|p| Self::Groth16(Box::new(p))),
             Backend::Plonk => {
                 files::read_artifact(path, "PLONK proof", PlonkProof::read_from).map(Self::Plonk)
             }

@@ -32,7 +32,7 @@ pub fn prove_cmd(args: &InclusionArgs, progress: &Progress) -> Result<()> {
             })?;
             stages
                 .run("prove", || prove(&pk, circuit, &mut rand::rngs::OsRng))
-                .map(|p| AnyProof::Groth16(p.proof))
+                .map(|p| AnyProof::Groth16(Box::new(p.proof)))
                 .map_err(anyhow::Error::from)
         }
         Backend::Plonk => {

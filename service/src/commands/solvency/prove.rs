@@ -28,6 +28,8 @@ pub fn top_proof_path(dir: &Path) -> PathBuf {
 }
 
 /// The batch circuit's proving key.
+// Both variants are large and `prove` holds one value, so boxing buys nothing.
+#[allow(clippy::large_enum_variant)]
 enum BatchKey {
     Groth16(bulwark_prover::ProvingKey),
     Plonk(backend::PlonkKey),
@@ -44,17 +46,17 @@ pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
     let mut stages = progress.stages(5);
     let book = book::rebuild(&args.book, &args.seed_file, params, &mut stages, progress)?;
     let published = Published::of(&book);
-    if let Some(path) = &args.statement {
-        if Published::read(path)? != published {
-            bail!(
-                "the book rebuilt from {}, {} and {} does not match {}: other users, reserves, \
+    if let Some(path) = &args.statement
+        && Published::read(path)? != published
+    {
+        bail!(
+            "the book rebuilt from {}, {} and {} does not match {}: other users, reserves, \
                  seed or parameters than at `solvency commit`",
-                args.book.users.display(),
-                args.book.reserves.display(),
-                args.seed_file.display(),
-                path.display()
-            );
-        }
+            args.book.users.display(),
+            args.book.reserves.display(),
+            args.seed_file.display(),
+            path.display()
+        );
     }
     let (batch_pk, top_pk) = stages.run("load proving keys", || -> Result<_> {
         let batch = match backend {
@@ -74,7 +76,7 @@ pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
             let circuit = book.batch_circuit(j)?;
             let proof = match &batch_pk {
                 BatchKey::Groth16(pk) => prove(pk, circuit, &mut rng)
-                    .map(|p| AnyProof::Groth16(p.proof))
+                    .map(|p| AnyProof::Groth16(Box::new(p.proof)))
                     .map_err(anyhow::Error::from),
                 BatchKey::Plonk(key) => backend::plonk_prove_witness(key, Witness::Batch(circuit)),
             }
