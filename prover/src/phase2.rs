@@ -386,18 +386,43 @@ fn scale(points: &mut Vec<G1Affine>, s: Fr) {
 /// Per wire, the `(row, coefficient)` terms of one matrix.
 type Columns = Vec<Vec<(usize, Fr)>>;
 
+/// Columns with at least this many terms get a parallel MSM of their own; see [`combine`].
+const LARGE_COLUMN: usize = 256;
+
 /// `Σ coeff·bases[row]` for each column, in parallel.
+///
+/// Small columns are one task each, summed serially: a parallel MSM per column inside the
+/// parallel loop nests rayon joins (a blocked join steals another column, whose MSM joins
+/// again, …) deep enough to overflow worker stacks on circuits of ~10^4 wires. The few large
+/// columns (the constant wire's, say) then get a parallel MSM each, one after another.
 fn combine<G: AffineRepr<ScalarField = Fr>>(cols: &[&Columns], bases: &[&[G]]) -> Vec<G> {
-    let n = cols[0].len();
-    let sums: Vec<G::Group> = (0..n)
+    let terms = |s: usize| -> (Vec<G>, Vec<Fr>) {
+        cols.iter()
+            .zip(bases)
+            .flat_map(|(col, base)| col[s].iter().map(|&(row, f)| (base[row], f)))
+            .unzip()
+    };
+    let small: Vec<Option<G::Group>> = (0..cols[0].len())
         .into_par_iter()
         .map(|s| {
-            let (points, scalars): (Vec<G>, Vec<Fr>) = cols
-                .iter()
-                .zip(bases)
-                .flat_map(|(col, base)| col[s].iter().map(|&(row, f)| (base[row], f)))
-                .unzip();
-            G::Group::msm_unchecked(&points, &scalars)
+            let (points, scalars) = terms(s);
+            (points.len() < LARGE_COLUMN).then(|| {
+                points
+                    .iter()
+                    .zip(&scalars)
+                    .map(|(p, f)| p.mul_bigint(f.into_bigint()))
+                    .sum()
+            })
+        })
+        .collect();
+    let sums: Vec<G::Group> = small
+        .into_iter()
+        .enumerate()
+        .map(|(s, sum)| {
+            sum.unwrap_or_else(|| {
+                let (points, scalars) = terms(s);
+                G::Group::msm_unchecked(&points, &scalars)
+            })
         })
         .collect();
     G::Group::normalize_batch(&sums)
@@ -463,4 +488,43 @@ fn initial_key<R: Read + Seek>(
         h_query: G1Projective::normalize_batch(&h),
         l_query,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use ark_std::test_rng;
+
+    use super::*;
+
+    /// `combine` on a circuit-sized shape (20,000 wires of three terms, as R1CS wires mostly
+    /// are, plus one wire in every row like the constant wire) matches a plain sum per column.
+    /// Each small column used to be a parallel MSM inside the parallel loop, which overflowed
+    /// rayon's worker stacks on a 9,000-constraint rollup circuit (`bulwark setup new`).
+    #[test]
+    fn combine_matches_a_plain_sum_on_a_circuit_sized_shape() {
+        let mut rng = test_rng();
+        let rows = 1024;
+        let bases: Vec<G1Affine> = (0..rows)
+            .map(|_| G1Projective::rand(&mut rng).into_affine())
+            .collect();
+        let mut cols: Columns = (0..20_000)
+            .map(|w| {
+                (0..3)
+                    .map(|t| ((w * 7 + t * 131) % rows, Fr::rand(&mut rng)))
+                    .collect()
+            })
+            .collect();
+        cols.push((0..rows).map(|row| (row, Fr::rand(&mut rng))).collect());
+        let got = combine(&[&cols], &[&bases[..]]);
+        assert_eq!(got.len(), cols.len());
+        for (s, col) in cols
+            .iter()
+            .enumerate()
+            .step_by(997)
+            .chain([(cols.len() - 1, &cols[cols.len() - 1])])
+        {
+            let want: G1Projective = col.iter().map(|&(row, f)| bases[row] * f).sum();
+            assert_eq!(got[s], want.into_affine(), "column {s}");
+        }
+    }
 }
