@@ -66,7 +66,10 @@ pub enum ComparisonError {
 pub const ARKWORKS: &str = "arkworks VariableBaseMSM";
 /// Our engine with default settings.
 pub const PIPPENGER: &str = "bulwark Pippenger";
-/// Our engine with the GLV split (identical to [`PIPPENGER`] on G2).
+/// Our engine with arkworks' portable field multiplication instead of the CPU's fastest
+/// (identical to [`PIPPENGER`] on CPUs without BMI2/ADX).
+pub const PIPPENGER_PORTABLE: &str = "bulwark Pippenger, portable field ops";
+/// Our engine with the GLV split.
 pub const PIPPENGER_GLV: &str = "bulwark Pippenger, GLV";
 /// Our engine with precomputed `2^(c·j)·P` tables (built outside the timing).
 pub const PIPPENGER_PRECOMPUTED: &str = "bulwark Pippenger, precomputed bases";
@@ -158,6 +161,10 @@ fn ours<C: PippengerCurve>(
     let mut runs = vec![run(ARKWORKS, ArkworksMsm, inputs)?];
     for (name, engine) in [
         (PIPPENGER, Pippenger::new()),
+        (
+            PIPPENGER_PORTABLE,
+            Pippenger::new().with_portable_field(true),
+        ),
         (PIPPENGER_GLV, Pippenger::new().with_glv(true)),
         (
             PIPPENGER_PRECOMPUTED,

@@ -62,19 +62,42 @@ msm_suite!(
         .with_precomputation(true)
 );
 msm_suite!(pippenger_c17, Pippenger::new().with_window_bits(17));
-// GLV split on G1 (G2 ignores it): halves of about 128 bits, signs moved onto the points.
+// GLV split on G1 and G2: halves of about 128 bits, signs moved onto the points.
 msm_suite!(pippenger_glv, Pippenger::new().with_glv(true));
 msm_suite!(
     pippenger_glv_c4,
     Pippenger::new().with_glv(true).with_window_bits(4)
 );
+// arkworks' portable field products even where the CPU has MULX/ADX (the suites above use the
+// fast products on such CPUs).
+msm_suite!(
+    pippenger_portable,
+    Pippenger::new().with_portable_field(true)
+);
+msm_suite!(
+    pippenger_portable_c4_precomputed,
+    Pippenger::new()
+        .with_portable_field(true)
+        .with_window_bits(4)
+        .with_precomputation(true)
+);
+msm_suite!(
+    pippenger_portable_glv,
+    Pippenger::new().with_portable_field(true).with_glv(true)
+);
 
 /// GLV edge scalars: `λ` (k₁ = 0), its neighbours, `−λ`, `λ²`, `r − 1`, `2^128`, against the
-/// naive sum, with and without the split.
+/// naive sum, with and without the split, on G1 and G2 (both split by G1's `λ`).
 #[test]
 fn glv_edge_scalars() {
-    use ark_bn254::{Fr, G1Projective, g1};
+    glv_edge_case::<ark_bn254::g1::Config>();
+    glv_edge_case::<ark_bn254::g2::Config>();
+}
+
+fn glv_edge_case<C: bulwark_prover::msm::PippengerCurve>() {
+    use ark_bn254::{Fr, g1};
     use ark_ec::scalar_mul::glv::GLVConfig;
+    use ark_ec::short_weierstrass::Projective;
     use ark_ec::{CurveGroup, PrimeGroup};
     use ark_ff::Field;
     use bulwark_prover::msm::MsmEngine;
@@ -93,7 +116,7 @@ fn glv_edge_scalars() {
         Fr::from(0u64),
         one,
     ];
-    let g = G1Projective::generator();
+    let g = Projective::<C>::generator();
     let bases: Vec<_> = (1..=scalars.len() as u64)
         .map(|i| (g * Fr::from(i * 7919)).into_affine())
         .collect();

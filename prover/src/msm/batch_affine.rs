@@ -8,6 +8,8 @@ use ark_ec::AffineRepr;
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ff::{AdditiveGroup, Field, One, Zero};
 
+use super::field::FieldMul;
+
 /// A run of consecutive points in the scratch buffer that must be summed into one.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Group {
@@ -43,7 +45,8 @@ fn classify<C: SWCurveConfig>(p: &Affine<C>, q: &Affine<C>) -> (Case, C::BaseFie
 
 /// `p + q` for a pair of [`Case`] `case`, given `inv` = inverse of its denominator.
 #[inline(always)]
-fn add_with_inverse<C: SWCurveConfig>(
+fn add_with_inverse<C: SWCurveConfig, M: FieldMul<C::BaseField>>(
+    m: M,
     p: &Affine<C>,
     q: &Affine<C>,
     case: Case,
@@ -60,18 +63,18 @@ fn add_with_inverse<C: SWCurveConfig>(
                 Affine::identity()
             };
         }
-        Case::Chord => (q.y - p.y) * inv,
+        Case::Chord => m.mul(&(q.y - p.y), &inv),
         Case::Tangent => {
-            let x2 = p.x.square();
+            let x2 = m.square(&p.x);
             let mut num = x2.double() + x2;
             if !C::COEFF_A.is_zero() {
                 num += C::COEFF_A;
             }
-            num * inv
+            m.mul(&num, &inv)
         }
     };
-    let x3 = lambda.square() - p.x - q.x;
-    let y3 = lambda * (p.x - x3) - p.y;
+    let x3 = m.square(&lambda) - p.x - q.x;
+    let y3 = m.mul(&lambda, &(p.x - x3)) - p.y;
     Affine::new_unchecked(x3, y3)
 }
 
@@ -100,7 +103,8 @@ impl<F> Default for Scratch<F> {
 ///
 /// The indices must be distinct (callers keep a per-target "in this batch" flag), so no addition
 /// depends on another of the same batch.
-pub(crate) fn batch_add_assign<C: SWCurveConfig>(
+pub(crate) fn batch_add_assign<C: SWCurveConfig, M: FieldMul<C::BaseField>>(
+    m: M,
     targets: &mut [Affine<C>],
     additions: &[(u32, Affine<C>)],
     scratch: &mut Scratch<C::BaseField>,
@@ -117,35 +121,32 @@ pub(crate) fn batch_add_assign<C: SWCurveConfig>(
         cases.push(case);
         den.push(d);
         prefix.push(acc);
-        acc *= d;
+        acc = m.mul(&acc, &d);
     }
-    invert_in_place::<C>(den, prefix, acc);
+    invert_in_place(m, den, prefix, acc);
     for (((i, p), case), inv) in additions.iter().zip(cases.iter()).zip(den.iter()) {
         let t = &mut targets[*i as usize];
-        *t = add_with_inverse(t, p, *case, *inv);
+        *t = add_with_inverse(m, t, p, *case, *inv);
     }
 }
 
 /// Montgomery's trick: given `prefix[k] = d₀⋯d_{k−1}` and `product = d₀⋯d_{m−1}`, replaces
 /// every `den[k] = d_k` by its inverse.
 #[inline(always)]
-fn invert_in_place<C: SWCurveConfig>(
-    den: &mut [C::BaseField],
-    prefix: &[C::BaseField],
-    product: C::BaseField,
-) {
+fn invert_in_place<F: Field, M: FieldMul<F>>(m: M, den: &mut [F], prefix: &[F], product: F) {
     // Every denominator is non-zero by construction, so the product is invertible.
-    let mut inv = product.inverse().unwrap_or_else(C::BaseField::zero);
+    let mut inv = product.inverse().unwrap_or_else(F::zero);
     for (d, p) in den.iter_mut().zip(prefix.iter()).rev() {
-        let inv_d = inv * p;
-        inv *= *d;
+        let inv_d = m.mul(&inv, p);
+        inv = m.mul(&inv, d);
         *d = inv_d;
     }
 }
 
 /// Sums every group of `points` in place, in rounds of pairwise additions; each round inverts
 /// all of its denominators at once. On return each group's sum is at `points[start]`.
-pub(crate) fn reduce_groups<C: SWCurveConfig>(
+pub(crate) fn reduce_groups<C: SWCurveConfig, M: FieldMul<C::BaseField>>(
+    m: M,
     points: &mut [Affine<C>],
     groups: &[Group],
     scratch: &mut Scratch<C::BaseField>,
@@ -170,18 +171,23 @@ pub(crate) fn reduce_groups<C: SWCurveConfig>(
                 cases.push(case);
                 den.push(d);
                 prefix.push(acc);
-                acc *= d;
+                acc = m.mul(&acc, &d);
             }
         }
-        invert_in_place::<C>(den, prefix, acc);
+        invert_in_place(m, den, prefix, acc);
         // Pair i of a group lands at start + i (it only overwrites consumed slots).
         let mut k = 0;
         for g in active.iter_mut() {
             let s = g.start as usize;
             let pairs = (g.len / 2) as usize;
             for i in 0..pairs {
-                points[s + i] =
-                    add_with_inverse(&points[s + 2 * i], &points[s + 2 * i + 1], cases[k], den[k]);
+                points[s + i] = add_with_inverse(
+                    m,
+                    &points[s + 2 * i],
+                    &points[s + 2 * i + 1],
+                    cases[k],
+                    den[k],
+                );
                 k += 1;
             }
             if g.len % 2 == 1 {

@@ -15,6 +15,7 @@ use ark_ff::{AdditiveGroup, BigInteger};
 
 use super::batch_affine::{Group, Scratch, batch_add_assign, reduce_groups};
 use super::digits::signed_digit;
+use super::field::FieldMul;
 
 /// Additions per batch for `c`-bit digits: a quarter of the buckets, so one point in eight meets
 /// a pending bucket on average, and the inversion is shared by enough additions to cost little
@@ -26,8 +27,9 @@ pub(crate) fn batch_size(c: u32) -> usize {
 /// Overflow points gathered before they are reduced together.
 const OVERFLOW: usize = 1 << 10;
 
-/// Buckets `1..=2^(c−1)` in affine form plus reusable scratch space.
-pub(crate) struct BucketAccumulator<C: SWCurveConfig> {
+/// Buckets `1..=2^(c−1)` in affine form plus reusable scratch space; base-field products by `M`.
+pub(crate) struct BucketAccumulator<C: SWCurveConfig, M> {
+    mul: M,
     c: u32,
     buckets: Vec<Affine<C>>,
     /// `pending[b]`: bucket `b` has an addition in `batch`.
@@ -40,12 +42,13 @@ pub(crate) struct BucketAccumulator<C: SWCurveConfig> {
     scratch: Scratch<C::BaseField>,
 }
 
-impl<C: SWCurveConfig> BucketAccumulator<C> {
+impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
     /// Empty buckets for `c`-bit signed digits.
-    pub(crate) fn new(c: u32) -> Self {
+    pub(crate) fn new(mul: M, c: u32) -> Self {
         let buckets = 1usize << (c - 1);
         let batch_size = batch_size(c);
         Self {
+            mul,
             c,
             buckets: vec![Affine::identity(); buckets],
             pending: vec![false; buckets],
@@ -115,7 +118,7 @@ impl<C: SWCurveConfig> BucketAccumulator<C> {
     }
 
     fn run_batch(&mut self) {
-        batch_add_assign(&mut self.buckets, &self.batch, &mut self.scratch);
+        batch_add_assign(self.mul, &mut self.buckets, &self.batch, &mut self.scratch);
         for (b, _) in &self.batch {
             self.pending[*b as usize] = false;
         }
@@ -149,7 +152,7 @@ impl<C: SWCurveConfig> BucketAccumulator<C> {
                 g.len = self.points.len() as u32 - g.start;
             }
         }
-        reduce_groups(&mut self.points, &self.groups, &mut self.scratch);
+        reduce_groups(self.mul, &mut self.points, &self.groups, &mut self.scratch);
         let mut groups = self.groups.iter();
         let mut current = u32::MAX;
         for &(b, _) in &self.overflow {
@@ -166,7 +169,7 @@ impl<C: SWCurveConfig> BucketAccumulator<C> {
     /// `Σ_b (b+1)·bucket[b]` (bucket `b` holds digit `b + 1`), see [`weighted_sum`].
     pub(crate) fn finish(mut self) -> Projective<C> {
         self.reduce_overflow();
-        weighted_sum(&self.buckets, &mut self.scratch)
+        weighted_sum(self.mul, &self.buckets, &mut self.scratch)
     }
 }
 
@@ -194,7 +197,8 @@ fn segmented(buckets: usize) -> bool {
 /// sharing one inversion each (≈ 6 multiplications per addition instead of ≈ 12). Segment `s`
 /// ends with `running_s = Σ_j B_{sl+j}` and `total_s = Σ_j (j+1)·B_{sl+j}`, and
 /// `Σ_b (b+1)·B_b = Σ_s total_s + l·Σ_s s·running_s`, the last sum by a short XYZZ running sum.
-pub(crate) fn weighted_sum<C: SWCurveConfig>(
+pub(crate) fn weighted_sum<C: SWCurveConfig, M: FieldMul<C::BaseField>>(
+    mul: M,
     buckets: &[Affine<C>],
     scratch: &mut Scratch<C::BaseField>,
 ) -> Projective<C> {
@@ -209,10 +213,10 @@ pub(crate) fn weighted_sum<C: SWCurveConfig>(
     for j in (0..l).rev() {
         adds.clear();
         adds.extend((0..SEGMENTS).map(|s| (s as u32, buckets[s * l + j])));
-        batch_add_assign(&mut running, &adds, scratch);
+        batch_add_assign(mul, &mut running, &adds, scratch);
         adds.clear();
         adds.extend(running.iter().enumerate().map(|(s, p)| (s as u32, *p)));
-        batch_add_assign(&mut total, &adds, scratch);
+        batch_add_assign(mul, &mut total, &adds, scratch);
     }
     // Σ_s s·running_s: running sum over s = SEGMENTS−1, …, 1 (segment 0 has weight 0).
     let mut acc = running_sum(&running[1..]);
@@ -240,6 +244,7 @@ mod tests {
     use ark_ff::{UniformRand, Zero};
     use rand::SeedableRng;
 
+    use super::super::field::{Adx, Portable};
     use super::*;
 
     /// The segmented reduction against `Σ (b+1)·B_b` by scalar multiplication, on buckets with
@@ -268,7 +273,10 @@ mod tests {
             .map(|(b, pt)| *pt * Fr::from(b as u64 + 1))
             .sum();
         let mut scratch = Scratch::default();
-        assert_eq!(weighted_sum(&buckets, &mut scratch), expected);
+        assert_eq!(weighted_sum(Portable, &buckets, &mut scratch), expected);
+        if let Some(adx) = Adx::detect() {
+            assert_eq!(weighted_sum(adx, &buckets, &mut scratch), expected);
+        }
         assert_eq!(running_sum(&buckets), expected);
     }
 }

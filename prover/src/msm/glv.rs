@@ -12,11 +12,11 @@
 //! `k₁ + λk₂ = k` holds exactly whatever the rounding; MSMs size their windows by the largest
 //! half actually produced.
 
-use ark_bn254::{Fr, g1};
+use ark_bn254::{Fq, Fr, g1, g2};
 use ark_ec::AffineRepr;
 use ark_ec::scalar_mul::glv::GLVConfig;
 use ark_ec::short_weierstrass::Affine;
-use ark_ff::{BigInt, BigInteger, PrimeField};
+use ark_ff::{BigInt, BigInteger, Field, PrimeField};
 
 /// `⌊2^256·B/r⌋`, little-endian limbs.
 const G_B: [u64; 3] = [0x5398_fd03_00ff_6565, 0x4cce_f014_a773_d2d2, 0x2];
@@ -84,6 +84,25 @@ pub(crate) fn endomorphism(p: &Affine<g1::Config>) -> Affine<g1::Config> {
     }
 }
 
+/// The cube root of unity `β′` in Fq for which `(x, y) ↦ (β′x, y)` is multiplication by G1's
+/// `λ` on G2 too: arkworks' G2 map uses the same `β` as G1 but has eigenvalue `λ²`, so G2 takes
+/// `β′ = β²`, whose eigenvalue is `λ⁴ = λ`.
+pub(crate) fn g2_beta() -> Fq {
+    let beta = <g1::Config as GLVConfig>::ENDO_COEFFS[0];
+    beta.square()
+}
+
+/// `(β′x, y) = λ·P` on G2, with `beta` from [`g2_beta`].
+pub(crate) fn g2_endomorphism(p: &Affine<g2::Config>, beta: &Fq) -> Affine<g2::Config> {
+    if p.is_zero() {
+        *p
+    } else {
+        let mut x = p.x;
+        x.mul_assign_by_basefield(beta);
+        Affine::new_unchecked(x, p.y)
+    }
+}
+
 /// Bits of the largest magnitude among `halves`.
 pub(crate) fn max_bits(halves: &[BigInt<4>]) -> u32 {
     halves.iter().map(BigInteger::num_bits).max().unwrap_or(0)
@@ -91,9 +110,9 @@ pub(crate) fn max_bits(halves: &[BigInt<4>]) -> u32 {
 
 #[cfg(test)]
 mod tests {
-    use ark_bn254::G1Projective;
+    use ark_bn254::{G1Projective, G2Projective};
     use ark_ec::{CurveGroup, PrimeGroup};
-    use ark_ff::{Field, UniformRand};
+    use ark_ff::UniformRand;
     use rand::SeedableRng;
 
     use super::*;
@@ -142,6 +161,15 @@ mod tests {
         let lambda = <g1::Config as GLVConfig>::LAMBDA;
         assert_eq!(endomorphism(&p), (p * lambda).into_affine());
         assert!(endomorphism(&Affine::identity()).is_zero());
+    }
+
+    #[test]
+    fn g2_endomorphism_is_multiplication_by_g1_lambda() {
+        let lambda = <g1::Config as GLVConfig>::LAMBDA;
+        let q = (G2Projective::generator() * Fr::from(6789u64)).into_affine();
+        let beta = g2_beta();
+        assert_eq!(g2_endomorphism(&q, &beta), (q * lambda).into_affine());
+        assert!(g2_endomorphism(&Affine::identity(), &beta).is_zero());
     }
 
     #[test]

@@ -6,8 +6,9 @@
 //! scalars many times. Engines:
 //!
 //! - [`ArkworksMsm`]: the baseline, `ark_ec::VariableBaseMSM::msm`.
-//! - [`Pippenger`]: our CPU engine (optional GLV scalar split on G1, signed-digit windows, batch-affine
-//!   bucket accumulation, rayon, optional fixed-base precomputation). It is the CPU default ([`DefaultMsmEngine`]).
+//! - [`Pippenger`]: our CPU engine (optional GLV scalar split, signed-digit windows, batch-affine
+//!   bucket accumulation with MULX/ADX field products where the CPU has them, rayon, optional
+//!   fixed-base precomputation). It is the CPU default ([`DefaultMsmEngine`]).
 //! - `GpuMsm` (cargo feature `gpu`): G1 on a wgpu device with bases resident, the CPU engine
 //!   for G2, small inputs and machines without an adapter.
 
@@ -15,6 +16,7 @@ mod arkworks;
 mod batch_affine;
 mod buckets;
 mod digits;
+mod field;
 mod glv;
 #[cfg(feature = "gpu")]
 mod gpu;
@@ -24,6 +26,7 @@ use ark_bn254::{g1, g2};
 use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 
 pub use arkworks::ArkworksMsm;
+pub use field::FieldMul;
 #[cfg(feature = "gpu")]
 pub use gpu::{
     FieldPath, GpuBases, GpuConfig, GpuError, GpuMsm, GpuReport, ResidentCache, ResidentStats,

@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use super::buckets::BucketAccumulator;
 use super::digits::{MAX_WINDOW_BITS, chunks_per_window, window_bits, window_count};
+use super::field::{Adx, FieldMul, Portable};
 use super::{MsmEngine, MsmError, check_lengths, glv};
 
 /// The curves [`Pippenger`] runs on, and whether it can split their scalars with an
@@ -16,6 +17,10 @@ pub trait PippengerCurve: SWCurveConfig<ScalarField = Fr> {
     /// The `2n` terms `(±φʲ(Pᵢ), |kᵢⱼ|)` of the GLV split of `Σ kᵢPᵢ` (signs moved onto the
     /// points), or `None` where the curve has no endomorphism wired in.
     fn glv_split(bases: &[Affine<Self>], scalars: &[Fr]) -> Option<GlvTerms<Self>>;
+
+    /// A base-field multiplication faster than arkworks' portable one, where this CPU has one
+    /// (detected at run time).
+    fn fast_mul() -> Option<impl FieldMul<Self::BaseField>>;
 }
 
 /// Points and scalar magnitudes of a GLV-split MSM, in matching order.
@@ -23,40 +28,63 @@ pub type GlvTerms<C> = (Vec<Affine<C>>, Vec<BigInt<4>>);
 
 impl PippengerCurve for g1::Config {
     fn glv_split(bases: &[Affine<Self>], scalars: &[Fr]) -> Option<GlvTerms<Self>> {
-        let (points, halves): (Vec<_>, Vec<_>) = bases
-            .par_iter()
-            .zip(scalars)
-            .flat_map_iter(|(p, k)| {
-                let [(neg1, k1), (neg2, k2)] = glv::decompose(*k);
-                let p1 = if neg1 { -*p } else { *p };
-                let phi = glv::endomorphism(p);
-                let p2 = if neg2 { -phi } else { phi };
-                [(p1, k1), (p2, k2)]
-            })
-            .unzip();
-        Some((points, halves))
+        Some(split_terms(bases, scalars, glv::endomorphism))
+    }
+
+    fn fast_mul() -> Option<impl FieldMul<Self::BaseField>> {
+        Adx::detect()
     }
 }
 
 impl PippengerCurve for g2::Config {
-    fn glv_split(_: &[Affine<Self>], _: &[Fr]) -> Option<GlvTerms<Self>> {
-        None
+    fn glv_split(bases: &[Affine<Self>], scalars: &[Fr]) -> Option<GlvTerms<Self>> {
+        let beta = glv::g2_beta();
+        Some(split_terms(bases, scalars, |p| {
+            glv::g2_endomorphism(p, &beta)
+        }))
+    }
+
+    fn fast_mul() -> Option<impl FieldMul<Self::BaseField>> {
+        Adx::detect()
     }
 }
 
+/// The GLV terms of `Σ kᵢPᵢ`, given `φ` acting on the group as multiplication by G1's `λ`.
+fn split_terms<C: SWCurveConfig>(
+    bases: &[Affine<C>],
+    scalars: &[Fr],
+    phi: impl Fn(&Affine<C>) -> Affine<C> + Sync,
+) -> GlvTerms<C> {
+    bases
+        .par_iter()
+        .zip(scalars)
+        .flat_map_iter(|(p, k)| {
+            let [(neg1, k1), (neg2, k2)] = glv::decompose(*k);
+            let p1 = if neg1 { -*p } else { *p };
+            let q = phi(p);
+            let p2 = if neg2 { -q } else { q };
+            [(p1, k1), (p2, k2)]
+        })
+        .unzip()
+}
+
 /// Bucket Pippenger: signed `c`-bit digits (`2^(c−1)` buckets per window), batch-affine bucket
-/// additions, rayon across windows and chunks of points; optionally, on G1, scalars are first
-/// split in two halves of about 128 bits by the GLV endomorphism ([`Pippenger::with_glv`]).
+/// additions, rayon across windows and chunks of points; optionally scalars are first split in
+/// two halves of about 128 bits by the GLV endomorphism ([`Pippenger::with_glv`]).
 ///
 /// With [`Pippenger::with_precomputation`], [`prepare`](MsmEngine::prepare) stores
 /// `2^(c·j)·P` for every window `j`, so all windows share one set of buckets: no per-window
 /// running sums and no doublings between windows, at the price of `windows × ` the base memory
 /// (see [`PippengerBases::memory_bytes`]).
+///
+/// Base-field products use MULX/ADCX/ADOX where the CPU has BMI2 and ADX (checked once per MSM),
+/// arkworks' portable arithmetic elsewhere or with [`Pippenger::with_portable_field`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Pippenger {
     window_bits: Option<u32>,
     precompute: bool,
     glv: bool,
+    portable_field: bool,
 }
 
 impl Pippenger {
@@ -66,9 +94,10 @@ impl Pippenger {
         Self::default()
     }
 
-    /// Whether to split scalars with the curve's endomorphism (G1 only; default off: with
-    /// 2 threads it measured faster at 2^12 terms but slower at 2^16 and 2^18, where the split's
-    /// `2n` points and scalars cost more memory traffic than the halved windows save; see
+    /// Whether to split scalars with the curve's endomorphism (G1 and G2; default off: with
+    /// 2 threads it measured faster at 2^12 terms but slower at 2^16 and 2^18 on G1, and no faster
+    /// on G2 at 2^16, where the split's `2n` points and scalars cost more memory traffic than the
+    /// halved windows save; see
     /// `bulwark bench msm`). Off, every term keeps its full 254-bit scalar. Precomputed bases
     /// never split.
     #[must_use]
@@ -89,6 +118,41 @@ impl Pippenger {
     #[must_use]
     pub fn with_precomputation(self, precompute: bool) -> Self {
         Self { precompute, ..self }
+    }
+
+    /// Whether to use arkworks' portable field multiplication even where the CPU has a faster
+    /// one (default off; for comparisons and for testing both paths on one machine).
+    #[must_use]
+    pub fn with_portable_field(self, portable_field: bool) -> Self {
+        Self {
+            portable_field,
+            ..self
+        }
+    }
+
+    /// `Σ scalars[i]·bases[i]` for non-empty inputs of equal length, base-field products by `mul`.
+    fn compute<C: PippengerCurve, M: FieldMul<C::BaseField>>(
+        &self,
+        mul: M,
+        bases: &PippengerBases<C>,
+        scalars: &[Fr],
+    ) -> Projective<C> {
+        if bases.table.is_none()
+            && self.glv
+            && let Some((points, halves)) = C::glv_split(&bases.bases, scalars)
+        {
+            let bits = glv::max_bits(&halves).max(1);
+            let c = self.pick_window(points.len(), bits, false);
+            return variable_base_msm(mul, &points, &halves, c, bits);
+        }
+        let bigints: Vec<_> = scalars.par_iter().map(|s| s.into_bigint()).collect();
+        match &bases.table {
+            Some((c, table)) => fixed_base_msm(mul, table, &bigints, *c),
+            None => {
+                let c = self.pick_window(scalars.len(), SCALAR_BITS, false);
+                variable_base_msm(mul, &bases.bases, &bigints, c, SCALAR_BITS)
+            }
+        }
     }
 
     fn pick_window(&self, points: usize, scalar_bits: u32, fixed_base: bool) -> u32 {
@@ -159,28 +223,18 @@ impl<C: PippengerCurve> MsmEngine<C> for Pippenger {
         if scalars.is_empty() {
             return Ok(Projective::zero());
         }
-        if bases.table.is_none()
-            && self.glv
-            && let Some((points, halves)) = C::glv_split(&bases.bases, scalars)
-        {
-            let bits = glv::max_bits(&halves).max(1);
-            let c = self.pick_window(points.len(), bits, false);
-            return Ok(variable_base_msm(&points, &halves, c, bits));
-        }
-        let bigints: Vec<_> = scalars.par_iter().map(|s| s.into_bigint()).collect();
-        Ok(match &bases.table {
-            Some((c, table)) => fixed_base_msm(table, &bigints, *c),
-            None => {
-                let c = self.pick_window(scalars.len(), SCALAR_BITS, false);
-                variable_base_msm(&bases.bases, &bigints, c, SCALAR_BITS)
-            }
+        // One dispatch per MSM: each arm is a separate monomorphisation of the whole engine.
+        Ok(match C::fast_mul().filter(|_| !self.portable_field) {
+            Some(mul) => self.compute(mul, bases, scalars),
+            None => self.compute(Portable, bases, scalars),
         })
     }
 }
 
 /// One task per (window, chunk of points); windows combined by Horner's rule. Every scalar is
 /// below `2^scalar_bits`.
-fn variable_base_msm<C: SWCurveConfig, B: ark_ff::BigInteger>(
+fn variable_base_msm<C: SWCurveConfig, M: FieldMul<C::BaseField>, B: ark_ff::BigInteger>(
+    mul: M,
     bases: &[Affine<C>],
     scalars: &[B],
     c: u32,
@@ -195,7 +249,7 @@ fn variable_base_msm<C: SWCurveConfig, B: ark_ff::BigInteger>(
             let window = (task / chunks) as u32;
             let lo = (task % chunks * chunk_len).min(scalars.len());
             let hi = (lo + chunk_len).min(scalars.len());
-            let mut acc = BucketAccumulator::new(c);
+            let mut acc = BucketAccumulator::new(mul, c);
             acc.accumulate(&bases[lo..hi], &scalars[lo..hi], window);
             acc.finish()
         })
@@ -212,7 +266,8 @@ fn variable_base_msm<C: SWCurveConfig, B: ark_ff::BigInteger>(
 
 /// With `table[j·n + i] = 2^(c·j)·P_i`, `Σᵢ kᵢPᵢ = Σᵢ Σⱼ dᵢⱼ·table[j·n + i]`: a single set of
 /// buckets per chunk of points, fed window after window.
-fn fixed_base_msm<C: SWCurveConfig, B: ark_ff::BigInteger>(
+fn fixed_base_msm<C: SWCurveConfig, M: FieldMul<C::BaseField>, B: ark_ff::BigInteger>(
+    mul: M,
     table: &[Affine<C>],
     scalars: &[B],
     c: u32,
@@ -226,7 +281,7 @@ fn fixed_base_msm<C: SWCurveConfig, B: ark_ff::BigInteger>(
         .map(|chunk| {
             let lo = (chunk * chunk_len).min(n);
             let hi = (lo + chunk_len).min(n);
-            let mut acc = BucketAccumulator::new(c);
+            let mut acc = BucketAccumulator::new(mul, c);
             for j in 0..windows {
                 let offset = j as usize * n;
                 acc.accumulate(&table[offset + lo..offset + hi], &scalars[lo..hi], j);
