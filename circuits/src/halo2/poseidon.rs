@@ -1,18 +1,23 @@
-//! Poseidon with circomlib's constants: one row per round, a gate per round kind and width.
+//! Poseidon with circomlib's constants: a gate per round kind and width.
 //!
 //! The stock halo2 `Pow5Chip` pairs partial rounds two per row and so needs an even `R_P`;
-//! circomlib's 2-input instance has 57. Here row `r` holds the state before round `r` and the
-//! round constants of round `r` sit in fixed columns on the same row, so any `R_P` works:
+//! circomlib's 2-input instance has 57. Here each round starts on a row holding the state
+//! before it, with the round's constants in fixed columns on that row, so any `R_P` works:
 //!
 //! ```text
 //! full round:     next[i] = Σ_j M[i][j] · (s[j] + c[j])^5
 //! partial round:  next[i] = M[i][0] · (s[0] + c[0])^5 + Σ_{j ≥ 1} M[i][j] · (s[j] + c[j])
 //! ```
 //!
-//! Row 0 is `[0, x_1, …, x_n]` (lane 0 fixed to the constant 0, the inputs copied in); the
-//! output is lane 0 of row `8 + R_P`. halo2-axiom caps gate degree at 5, so each S-box lane
-//! `j` witnesses `sq_j = (s[j] + c[j])²` in advice column `t + j` (degree 3) and the round
-//! uses `x^5 = x · sq²` (degree 4): a width-`t` state spans `2t` advice columns.
+//! halo2-axiom caps gate degree at 5, so each S-box input `x = s[j] + c[j]` has its square
+//! `sq = x²` witnessed (degree 3) and the round uses `x^5 = x · sq²` (degree 4). A full round
+//! takes two rows: the state, then the `t` squares in the same columns, the next state on the
+//! row after. A partial round takes one row: its single square sits in column `t`, the next
+//! state on the next row. A width-`t` state so spans `t + 1` advice columns (only the first `t`
+//! need equality) and `9 + R_P` rows plus one per full round.
+//!
+//! The first row is `[0, x_1, …, x_n]` (lane 0 gated to zero, the inputs copied in); the
+//! output is lane 0 of the last row.
 
 use std::sync::OnceLock;
 
@@ -77,6 +82,28 @@ fn sboxed_lanes(round: usize, t: usize, p: &FpParams) -> usize {
     }
 }
 
+/// The rows a round takes: two for a full round (state, squares), one for a partial round.
+fn round_rows(round: usize, p: &FpParams) -> usize {
+    if is_full(round, p.partial_rounds) {
+        2
+    } else {
+        1
+    }
+}
+
+/// `lane0 = 0` on the first row of a permutation: the capacity starts at zero.
+pub(super) fn configure_capacity(
+    meta: &mut ConstraintSystem<Fp>,
+    lane0: Column<Advice>,
+) -> Selector {
+    let q = meta.selector();
+    meta.create_gate("poseidon capacity", |meta| {
+        let s = meta.query_selector(q);
+        vec![s * meta.query_advice(lane0, Rotation::cur())]
+    });
+    q
+}
+
 impl PoseidonConfig {
     pub(super) fn configure(
         meta: &mut ConstraintSystem<Fp>,
@@ -87,10 +114,18 @@ impl PoseidonConfig {
         let p = fp_params(width);
         let full = meta.selector();
         let partial = meta.selector();
-        for (selector, sboxed, name) in [
-            (full, width, "poseidon full round"),
-            (partial, 1, "poseidon partial round"),
+        for (selector, full_round, name) in [
+            (full, true, "poseidon full round"),
+            (partial, false, "poseidon partial round"),
         ] {
+            let sboxed = if full_round { width } else { 1 };
+            // Full round: squares on the next row in the state's columns, next state two rows
+            // down. Partial round: the square in column `t`, next state on the next row.
+            let (square_at, next_at) = if full_round {
+                (Rotation::next(), Rotation(2))
+            } else {
+                (Rotation::cur(), Rotation::next())
+            };
             meta.create_gate(name, |meta| {
                 let q = meta.query_selector(selector);
                 let mut constraints = Vec::with_capacity(width + sboxed);
@@ -100,8 +135,9 @@ impl PoseidonConfig {
                         let c = meta.query_fixed(round_constants[j], Rotation::cur());
                         let x = s + c;
                         if j < sboxed {
-                            // x^5 = x · sq², with sq = x² witnessed in the lane's square column.
-                            let sq = meta.query_advice(advice[width + j], Rotation::cur());
+                            // x^5 = x · sq², with sq = x² witnessed.
+                            let column = if full_round { advice[j] } else { advice[width] };
+                            let sq = meta.query_advice(column, square_at);
                             constraints.push(q.clone() * (sq.clone() - x.clone() * x.clone()));
                             x * sq.clone() * sq
                         } else {
@@ -110,7 +146,7 @@ impl PoseidonConfig {
                     })
                     .collect();
                 constraints.extend((0..width).map(|i| {
-                    let next = meta.query_advice(advice[i], Rotation::next());
+                    let next = meta.query_advice(advice[i], next_at);
                     let mixed = added
                         .iter()
                         .zip(&p.mds[i])
@@ -212,22 +248,19 @@ impl Gadgets {
         trace.error_if_known_and(|tr| {
             tr.len() != rounds + 1 || tr.iter().any(|state| state.len() != width)
         })?;
-        self.region(layouter, "poseidon", rounds + 1, |region, base| {
-            let lane = |row: usize, j: usize| trace.as_ref().map(|tr| tr[row][j]);
-            let capacity = assign(region, self.advice[0], base, lane(0, 0));
-            region.constrain_constant(capacity.cell, Fp::ZERO)?;
+        let rows = 1 + (0..rounds).map(|r| round_rows(r, p)).sum::<usize>();
+        self.region(layouter, "poseidon", rows, |region, base| {
+            let lane = |round: usize, j: usize| trace.as_ref().map(|tr| tr[round][j]);
+            self.capacity.enable(region, base)?;
+            let mut out = assign(region, self.advice[0], base, lane(0, 0));
             for (j, input) in inputs.iter().enumerate() {
                 let cell = assign(region, self.advice[j + 1], base, lane(0, j + 1));
                 region.constrain_equal(cell.cell, input.cell);
             }
-            let mut out = capacity;
+            let mut row = base;
             for round in 0..rounds {
-                let row = base + round;
-                let selector = if is_full(round, p.partial_rounds) {
-                    config.full
-                } else {
-                    config.partial
-                };
+                let full = is_full(round, p.partial_rounds);
+                let selector = if full { config.full } else { config.partial };
                 selector.enable(region, row)?;
                 let constants = &p.round_constants[round * width..(round + 1) * width];
                 for (column, c) in config.round_constants.iter().zip(constants) {
@@ -236,10 +269,16 @@ impl Gadgets {
                 let sboxed = sboxed_lanes(round, width, p);
                 for (j, c) in constants.iter().enumerate().take(sboxed) {
                     let sq = lane(round, j).map(|s| (s + c).square());
-                    assign(region, self.advice[width + j], row, sq);
+                    let (column, at) = if full {
+                        (self.advice[j], row + 1)
+                    } else {
+                        (self.advice[width], row)
+                    };
+                    assign(region, column, at, sq);
                 }
+                row += round_rows(round, p);
                 for j in 0..width {
-                    let cell = assign(region, self.advice[j], row + 1, lane(round + 1, j));
+                    let cell = assign(region, self.advice[j], row, lane(round + 1, j));
                     if j == 0 {
                         out = cell;
                     }

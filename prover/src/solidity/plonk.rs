@@ -23,8 +23,8 @@ use snark_verifier::loader::evm::EvmLoader;
 use snark_verifier::pcs::kzg::{Bdfg21, KzgAs, KzgDecidingKey};
 use snark_verifier::system::halo2::transcript::evm::EvmTranscript;
 use snark_verifier::system::halo2::{Config, compile};
-use snark_verifier::verifier::plonk::{PlonkProtocol, PlonkVerifier};
 use snark_verifier::verifier::SnarkVerifier;
+use snark_verifier::verifier::plonk::{PlonkProtocol, PlonkVerifier};
 
 use super::{SolidityError, SoliditySource, check_name, field_word};
 use crate::Fr;
@@ -81,7 +81,8 @@ pub fn plonk_verifier_shape(
         lookups: cs.lookups().len(),
         degree: cs.degree(),
         key_commitments: protocol.preprocessed.len(),
-        proof_commitments: protocol.num_witness.iter().sum::<usize>() + protocol.quotient.num_chunk(),
+        proof_commitments: protocol.num_witness.iter().sum::<usize>()
+            + protocol.quotient.num_chunk(),
         evaluations: protocol.evaluations.len(),
     })
 }
