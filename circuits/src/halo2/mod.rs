@@ -14,7 +14,7 @@
 //!
 //! - advice: the widest Poseidon state `t` (at least 6, 13 with the curve), equality enabled
 //!   on those; one more column without equality when the widest state needs it, for the
-//!   partial rounds' S-box squares;
+//!   partial rounds' S-box squares (the solvency circuits: 8 columns for `t = 7`);
 //! - fixed: `max(t, 6)` coefficient columns shared by Poseidon's round constants, the
 //!   arithmetic gate's coefficients and the curve's constants, each chip under its own
 //!   selector (halo2 compresses the selectors into a few fixed columns); one `shift` column
@@ -25,7 +25,7 @@
 //!
 //! | chip | rows | gates |
 //! |---|---|---|
-//! | Poseidon, width `t` | `17 + R_P(t)` per permutation (two per full round, one per partial round, one for the output) | a full-round and a partial-round gate per width, a shared capacity gate; round constants in `t` shared fixed columns, full-round S-box squares on the row below the state, partial-round squares in column `t` |
+//! | Poseidon, width `t` | `9 + R_P(t)` per permutation with `2t` advice columns (a row per round, one for the output), else `17 + R_P(t)` (two rows per full round) | a full-round and a partial-round gate per width, a shared capacity gate; round constants in `t` shared fixed columns, full-round S-box squares beside the state (columns `t..2t`) when there is room, else on the row below it; partial-round squares in column `t` |
 //! | range check, `n` bits | `⌈n / 8⌉`, one more unless `8 ∣ n` | 8-bit limbs looked up in a 256-row table (one lookup argument: `limb · shift`), running sum, a copy of the top limb shifted into range |
 //! | conditional swap | 1 | `(l, r) = bit ? (y, x) : (x, y)`, `bit` boolean |
 //! | 4-ary placement | 2 | a node's slot among three siblings from two boolean index bits |

@@ -10,11 +10,12 @@
 //! ```
 //!
 //! halo2-axiom caps gate degree at 5, so each S-box input `x = s[j] + c[j]` has its square
-//! `sq = x²` witnessed (degree 3) and the round uses `x^5 = x · sq²` (degree 4). A full round
-//! takes two rows: the state, then the `t` squares in the same columns, the next state on the
-//! row after. A partial round takes one row: its single square sits in column `t`, the next
-//! state on the next row. A width-`t` state so spans `t + 1` advice columns (only the first `t`
-//! need equality) and `9 + R_P` rows plus one per full round.
+//! `sq = x²` witnessed (degree 3) and the round uses `x^5 = x · sq²` (degree 4). A partial
+//! round takes one row: its single square sits in column `t`, the next state on the next row.
+//! A full round's `t` squares sit beside the state (columns `t..2t`, one row) when the circuit
+//! has `2t` advice columns, else on the row below the state in the same columns (two rows).
+//! A width-`t` state so spans `t + 1` advice columns (only the first `t` need equality) and
+//! `9 + R_P` rows, plus one per full round when the squares go below.
 //!
 //! The first row is `[0, x_1, …, x_n]` (lane 0 gated to zero, the inputs copied in); the
 //! output is lane 0 of the last row.
@@ -66,6 +67,10 @@ pub(super) struct PoseidonConfig {
     full: Selector,
     partial: Selector,
     round_constants: Vec<Column<Fixed>>,
+    /// The circuit has `2t` advice columns (the curve's 13 hold `t ≤ 6`): full-round squares
+    /// then sit beside the state, in columns `t..2t` of its row, and a full round takes one
+    /// row.
+    squares_beside: bool,
 }
 
 fn is_full(round: usize, partial_rounds: usize) -> bool {
@@ -77,15 +82,6 @@ fn is_full(round: usize, partial_rounds: usize) -> bool {
 fn sboxed_lanes(round: usize, t: usize, p: &FpParams) -> usize {
     if is_full(round, p.partial_rounds) {
         t
-    } else {
-        1
-    }
-}
-
-/// The rows a round takes: two for a full round (state, squares), one for a partial round.
-fn round_rows(round: usize, p: &FpParams) -> usize {
-    if is_full(round, p.partial_rounds) {
-        2
     } else {
         1
     }
@@ -112,20 +108,19 @@ impl PoseidonConfig {
         round_constants: &[Column<Fixed>],
     ) -> Self {
         let p = fp_params(width);
-        let full = meta.selector();
-        let partial = meta.selector();
+        let config = Self {
+            width,
+            full: meta.selector(),
+            partial: meta.selector(),
+            round_constants: round_constants[..width].to_vec(),
+            squares_beside: advice.len() >= 2 * width,
+        };
         for (selector, full_round, name) in [
-            (full, true, "poseidon full round"),
-            (partial, false, "poseidon partial round"),
+            (config.full, true, "poseidon full round"),
+            (config.partial, false, "poseidon partial round"),
         ] {
             let sboxed = if full_round { width } else { 1 };
-            // Full round: squares on the next row in the state's columns, next state two rows
-            // down. Partial round: the square in column `t`, next state on the next row.
-            let (square_at, next_at) = if full_round {
-                (Rotation::next(), Rotation(2))
-            } else {
-                (Rotation::cur(), Rotation::next())
-            };
+            let next_at = Rotation(config.square_row(full_round) as i32 + 1);
             meta.create_gate(name, |meta| {
                 let q = meta.query_selector(selector);
                 let mut constraints = Vec::with_capacity(width + sboxed);
@@ -136,8 +131,10 @@ impl PoseidonConfig {
                         let x = s + c;
                         if j < sboxed {
                             // x^5 = x · sq², with sq = x² witnessed.
-                            let column = if full_round { advice[j] } else { advice[width] };
-                            let sq = meta.query_advice(column, square_at);
+                            let sq = meta.query_advice(
+                                advice[config.square_column(full_round, j)],
+                                Rotation(config.square_row(full_round) as i32),
+                            );
                             constraints.push(q.clone() * (sq.clone() - x.clone() * x.clone()));
                             x * sq.clone() * sq
                         } else {
@@ -158,12 +155,22 @@ impl PoseidonConfig {
                 constraints
             });
         }
-        Self {
-            width,
-            full,
-            partial,
-            round_constants: round_constants[..width].to_vec(),
+        config
+    }
+
+    /// The advice column of lane `j`'s S-box square: beside the state or below it in a full
+    /// round, column `t` in a partial round.
+    fn square_column(&self, full_round: bool, j: usize) -> usize {
+        match (full_round, self.squares_beside) {
+            (true, true) => self.width + j,
+            (true, false) => j,
+            (false, _) => self.width,
         }
+    }
+
+    /// The row of a round's squares, relative to its state row; the next state follows it.
+    fn square_row(&self, full_round: bool) -> usize {
+        usize::from(full_round && !self.squares_beside)
     }
 }
 
@@ -248,7 +255,10 @@ impl Gadgets {
         trace.error_if_known_and(|tr| {
             tr.len() != rounds + 1 || tr.iter().any(|state| state.len() != width)
         })?;
-        let rows = 1 + (0..rounds).map(|r| round_rows(r, p)).sum::<usize>();
+        let rows = 1
+            + (0..rounds)
+                .map(|r| 1 + config.square_row(is_full(r, p.partial_rounds)))
+                .sum::<usize>();
         self.region(layouter, "poseidon", rows, |region, base| {
             let lane = |round: usize, j: usize| trace.as_ref().map(|tr| tr[round][j]);
             self.capacity.enable(region, base)?;
@@ -269,14 +279,10 @@ impl Gadgets {
                 let sboxed = sboxed_lanes(round, width, p);
                 for (j, c) in constants.iter().enumerate().take(sboxed) {
                     let sq = lane(round, j).map(|s| (s + c).square());
-                    let (column, at) = if full {
-                        (self.advice[j], row + 1)
-                    } else {
-                        (self.advice[width], row)
-                    };
-                    assign(region, column, at, sq);
+                    let column = self.advice[config.square_column(full, j)];
+                    assign(region, column, row + config.square_row(full), sq);
                 }
-                row += round_rows(round, p);
+                row += 1 + config.square_row(full);
                 for j in 0..width {
                     let cell = assign(region, self.advice[j], row, lane(round + 1, j));
                     if j == 0 {
