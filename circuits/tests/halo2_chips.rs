@@ -306,13 +306,12 @@ fn poseidon_chip_rejects_each_tampered_trace() -> TestResult {
         "poseidon partial round",
         "partial",
     );
-    // The capacity lane must be the constant 0; an input lane must be the input.
-    for (lane, what) in [(0, "capacity"), (1, "input")] {
-        assert_rejected(
-            mock(tamper(0, lane), &[3], &[out]),
-            "Equality constraint not satisfied",
-            what,
-        );
+    // The capacity lane must be 0 (a gate); an input lane must be the input (a copy).
+    for (lane, expected, what) in [
+        (0, "poseidon capacity", "capacity"),
+        (1, "Equality constraint not satisfied", "input"),
+    ] {
+        assert_rejected(mock(tamper(0, lane), &[3], &[out]), expected, what);
     }
     // Widths without a circomlib instance are typed errors, natively and in the circuit.
     assert!(poseidon_trace(vec![fp(0)]).is_err());
@@ -360,12 +359,9 @@ fn range_check_accepts_exactly_the_values_below_the_bound() {
 
 #[test]
 fn range_check_rejects_each_tampered_row() -> TestResult {
-    // 2^12 with 12 bits: limbs [16, 0] sum to x, but the top limb exceeds 4 bits.
-    assert_rejected(
-        range(Fp::from(1u64 << 12), 12),
-        "range top limb",
-        "top limb",
-    );
+    // 2^12 with 12 bits: limbs [16, 0] sum to x, but the top limb exceeds 4 bits: its copy
+    // shifted by 2^4 is 256, not in the table.
+    assert_rejected(range(Fp::from(1u64 << 12), 12), "range limb", "top limb");
     // 256 as limbs [0, 256]: the running sum holds, the limb is not a byte.
     let x = Fp::from(256u64);
     let case = |trace: RangeTrace| Case::Range {

@@ -1,30 +1,39 @@
 //! The arithmetic gate `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` on the first four
-//! advice columns, coefficients in fixed columns (all zero: the row is unconstrained), and the
-//! operations the circuits build from it.
+//! advice columns under its own selector, coefficients in the first six of the fixed columns
+//! the Poseidon round constants share, and the operations the circuits build from it.
 
 use halo2_proofs::circuit::{Layouter, Value};
 use halo2_proofs::halo2curves::ff::Field;
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Fixed};
+use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Fixed, Selector};
 use halo2_proofs::poly::Rotation;
 
 use super::Fp;
 use super::gadgets::{Gadgets, Var, assign, copy};
 
-/// The coefficient columns `[q_a, q_b, q_c, q_d, q_m, q_k]`.
+/// The gate's selector and its coefficient columns `[q_a, q_b, q_c, q_d, q_m, q_k]`.
 #[derive(Debug, Clone)]
 pub(super) struct ArithConfig {
+    enabled: Selector,
     q: [Column<Fixed>; 6],
 }
 
 impl ArithConfig {
-    pub(super) fn configure(meta: &mut ConstraintSystem<Fp>, advice: &[Column<Advice>]) -> Self {
-        let q = [(); 6].map(|()| meta.fixed_column());
+    /// The gate on `advice[0..4]` with coefficients in `coefficients[0..6]` (shared with
+    /// other chips, hence the selector).
+    pub(super) fn configure(
+        meta: &mut ConstraintSystem<Fp>,
+        advice: &[Column<Advice>],
+        coefficients: &[Column<Fixed>],
+    ) -> Self {
+        let enabled = meta.selector();
+        let q = [0, 1, 2, 3, 4, 5].map(|i| coefficients[i]);
         meta.create_gate("arithmetic", |meta| {
+            let s = meta.query_selector(enabled);
             let [a, b, c, d] = [0, 1, 2, 3].map(|i| meta.query_advice(advice[i], Rotation::cur()));
             let [qa, qb, qc, qd, qm, qk] = q.map(|col| meta.query_fixed(col, Rotation::cur()));
-            vec![qa * a.clone() + qb * b.clone() + qc * c + qd * d + qm * a * b + qk]
+            vec![s * (qa * a.clone() + qb * b.clone() + qc * c + qd * d + qm * a * b + qk)]
         });
-        Self { q }
+        Self { enabled, q }
     }
 }
 
@@ -40,6 +49,7 @@ impl Gadgets {
     /// Assigns one arithmetic row and returns the `d` cell.
     fn arith_row(&self, layouter: &mut impl Layouter<Fp>, row: Row<'_>) -> Result<Var, Error> {
         self.region(layouter, "arithmetic", 1, |region, at| {
+            self.arith.enabled.enable(region, at)?;
             for (i, input) in row.inputs.iter().enumerate() {
                 match input {
                     Some(var) => copy(region, self.advice[i], at, var),

@@ -1,6 +1,7 @@
 //! The shared column layout and the configuration of every chip on it.
 
 use halo2_proofs::circuit::{Cell, Layouter, Region, Value};
+use halo2_proofs::halo2curves::ff::Field;
 use halo2_proofs::plonk::{
     Advice, Column, ConstraintSystem, Error, Fixed, Instance, Selector, TableColumn,
 };
@@ -11,8 +12,10 @@ use super::curve::{CURVE_ADVICE, CURVE_FIXED, CurveConfig};
 use super::poseidon::PoseidonConfig;
 use super::range::RangeConfig;
 
-/// The fewest advice columns: the 4-ary placement gate spans six.
+/// The fewest advice columns with equality: the 4-ary placement gate copies into six.
 const MIN_ADVICE: usize = 6;
+/// The arithmetic gate's coefficient columns, shared with the Poseidon round constants.
+const ARITH_COEFFICIENTS: usize = 6;
 
 /// A circuit value: an assigned advice cell and its witness value (unknown during key
 /// generation).
@@ -27,11 +30,17 @@ pub struct Var {
 /// The columns and gates of every chip; one per circuit, built by [`Gadgets::configure`].
 #[derive(Debug, Clone)]
 pub struct Gadgets {
-    /// Advice columns, equality enabled; chips use a prefix of them.
+    /// Advice columns; chips use a prefix of them. The first [`Self::copyable`] have
+    /// equality enabled (every cell a chip copies in or hands out lies in them); the rest
+    /// hold Poseidon's partial-round squares only.
     pub(super) advice: Vec<Column<Advice>>,
+    /// How many leading advice columns have equality enabled.
+    copyable: usize,
     /// The public inputs, one per row.
     pub(super) instance: Column<Instance>,
     pub(super) poseidon: Vec<PoseidonConfig>,
+    /// Row 0 of a permutation: the capacity lane (advice column 0) is zero.
+    pub(super) capacity: Selector,
     pub(super) arith: ArithConfig,
     pub(super) range: RangeConfig,
     /// `(bit, x, y, l, r)` on one row: `(l, r) = bit ? (y, x) : (x, y)`.
@@ -69,41 +78,50 @@ impl Gadgets {
             .collect();
         widths.sort_unstable();
         widths.dedup();
-        // A width-`t` Poseidon state spans `2t` columns (the state and its S-box squares).
-        let min_advice = if curve { CURVE_ADVICE } else { MIN_ADVICE };
-        let columns = (2 * widths.iter().copied().max().unwrap_or(0)).max(min_advice);
+        let max_width = widths.last().copied().unwrap_or(0);
+        // Copies reach the Poseidon state, the placement gate's six columns and (with the
+        // curve) the ladder's thirteen; partial rounds put their S-box square one column past
+        // the state.
+        let copyable = max_width.max(if curve { CURVE_ADVICE } else { MIN_ADVICE });
+        let columns = copyable.max(max_width + 1);
         let advice: Vec<Column<Advice>> = (0..columns).map(|_| meta.advice_column()).collect();
-        for column in &advice {
+        for column in &advice[..copyable] {
             meta.enable_equality(*column);
         }
         let instance = meta.instance_column();
         meta.enable_equality(instance);
-        let constants = meta.fixed_column();
-        meta.enable_constant(constants);
-        let max_width = widths.last().copied().unwrap_or(0);
-        // The curve gates query the first fixed columns too, under their own selectors.
-        let fixed = if curve {
-            max_width.max(CURVE_FIXED)
-        } else {
-            max_width
-        };
-        let round_constants: Vec<Column<Fixed>> = (0..fixed).map(|_| meta.fixed_column()).collect();
+        // Only the curve ladder's start values are copy-constrained constants; elsewhere
+        // constants are gate coefficients, which saves a fixed column and its permutation
+        // column.
+        if curve {
+            let constants = meta.fixed_column();
+            meta.enable_constant(constants);
+        }
+        // One set of coefficient columns, each chip reading them under its own selector:
+        // Poseidon's round constants, the arithmetic gate's coefficients, the curve's bound
+        // bit and constant point.
+        let shared = max_width
+            .max(ARITH_COEFFICIENTS)
+            .max(if curve { CURVE_FIXED } else { 0 });
+        let coefficients: Vec<Column<Fixed>> = (0..shared).map(|_| meta.fixed_column()).collect();
         let curve = curve.then(|| {
-            let shared = [0, 1, 2].map(|i| round_constants[i]);
+            let shared = [0, 1, 2].map(|i| coefficients[i]);
             CurveConfig::configure(meta, &advice, shared)
         });
         let poseidon = widths
             .iter()
-            .map(|&t| PoseidonConfig::configure(meta, t, &advice, &round_constants))
+            .map(|&t| PoseidonConfig::configure(meta, t, &advice, &coefficients))
             .collect();
         let table: TableColumn = meta.lookup_table_column();
         Self {
-            arith: ArithConfig::configure(meta, &advice),
+            capacity: super::poseidon::configure_capacity(meta, advice[0]),
+            arith: ArithConfig::configure(meta, &advice, &coefficients),
             range: RangeConfig::configure(meta, &advice, table),
             swap: super::merkle::configure_swap(meta, &advice),
             quad: super::merkle::configure_quad(meta, &advice),
             curve,
             advice,
+            copyable,
             instance,
             poseidon,
             next_row: std::cell::Cell::new(0),
@@ -137,7 +155,7 @@ impl Gadgets {
         layouter: &mut impl Layouter<Fp>,
         values: &[Value<Fp>],
     ) -> Result<Vec<Var>, Error> {
-        let width = self.advice.len();
+        let width = self.copyable;
         self.region(
             layouter,
             "witness",
@@ -165,13 +183,13 @@ impl Gadgets {
         self.witness(layouter, &values)
     }
 
-    /// A cell constrained to the constant `value`.
+    /// A cell constrained to the constant `value` (one arithmetic row: `d = value`).
     pub fn constant(&self, layouter: &mut impl Layouter<Fp>, value: Fp) -> Result<Var, Error> {
-        self.region(layouter, "constant", 1, |region, at| {
-            let var = assign(region, self.advice[0], at, Value::known(value));
-            region.constrain_constant(var.cell, value)?;
-            Ok(var)
-        })
+        self.combine(
+            layouter,
+            [None; 3],
+            [Fp::ZERO, Fp::ZERO, Fp::ZERO, Fp::ZERO, value],
+        )
     }
 
     /// Constrains `a = b` (a copy constraint, no row).

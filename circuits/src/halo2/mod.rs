@@ -8,22 +8,33 @@
 //!
 //! # Layout
 //!
-//! Every circuit configures one [`Gadgets`]: `W` advice columns (equality enabled), where `W`
-//! is twice the widest Poseidon state the circuit uses (at least 6), and on them (every gate
-//! of degree at most 5, halo2-axiom's limit):
+//! Every circuit configures one [`Gadgets`]. The verifier's cost follows the column count
+//! (one commitment per advice, fixed and permutation column, three per lookup argument, an
+//! evaluation per query), so the chips share columns:
+//!
+//! - advice: the widest Poseidon state `t` (at least 6, 13 with the curve), equality enabled
+//!   on those; one more column without equality when the widest state needs it, for the
+//!   partial rounds' S-box squares (the solvency circuits: 8 columns for `t = 7`);
+//! - fixed: `max(t, 6)` coefficient columns shared by Poseidon's round constants, the
+//!   arithmetic gate's coefficients and the curve's constants, each chip under its own
+//!   selector (halo2 compresses the selectors into a few fixed columns); one `shift` column
+//!   for the range checks' single lookup argument; with the curve, one constants column;
+//! - one instance column.
+//!
+//! Every gate has degree at most 5 (halo2-axiom's limit):
 //!
 //! | chip | rows | gates |
 //! |---|---|---|
-//! | Poseidon, width `t` | `9 + R_P(t)` per permutation (one per round + the output) | a full-round and a partial-round gate per width; round constants in `t` fixed columns, S-box squares in `t` advice columns |
-//! | range check, `n` bits | `⌈n / 8⌉` | 8-bit limbs looked up in a 256-row table, running sum, the top limb shifted into range |
+//! | Poseidon, width `t` | `9 + R_P(t)` per permutation with `2t` advice columns (a row per round, one for the output), else `17 + R_P(t)` (two rows per full round) | a full-round and a partial-round gate per width, a shared capacity gate; round constants in `t` shared fixed columns, full-round S-box squares beside the state (columns `t..2t`) when there is room, else on the row below it; partial-round squares in column `t` |
+//! | range check, `n` bits | `⌈n / 8⌉`, one more unless `8 ∣ n` | 8-bit limbs looked up in a 256-row table (one lookup argument: `limb · shift`), running sum, a copy of the top limb shifted into range |
 //! | conditional swap | 1 | `(l, r) = bit ? (y, x) : (x, y)`, `bit` boolean |
 //! | 4-ary placement | 2 | a node's slot among three siblings from two boolean index bits |
-//! | arithmetic | 1 | `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` with fixed coefficients |
+//! | arithmetic (also [`Gadgets::constant`]) | 1 | `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` with coefficients in the shared fixed columns |
 //! | Baby Jubjub add / on curve | 1 | complete twisted Edwards law with `x₁x₂`, `y₁y₂` witnessed; `a·x² + y² = 1 + d·x²y²` |
 //! | scalar ladder, `n` bits | `n + 1` | per bit: booleanity, running sum, `≤ bound` comparison, and `acc + b·2^i·B8` (fixed base) or `2·acc + b·Q` (variable base) |
 //!
-//! The curve gates ([`Gadgets::configure_with_curve`], 13 advice columns at least) reuse the first
-//! three fixed columns of the Poseidon round constants under their own selectors.
+//! The curve gates ([`Gadgets::configure_with_curve`], 13 advice columns at least) read the
+//! first three shared fixed columns under their own selectors.
 //!
 //! halo2-axiom's `SimpleFloorPlanner` places every region at row 0, so [`Gadgets`] lays its
 //! regions out itself, one after another ([`Gadgets::load`] starts a synthesis at row 0);

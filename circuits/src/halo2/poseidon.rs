@@ -1,18 +1,24 @@
-//! Poseidon with circomlib's constants: one row per round, a gate per round kind and width.
+//! Poseidon with circomlib's constants: a gate per round kind and width.
 //!
 //! The stock halo2 `Pow5Chip` pairs partial rounds two per row and so needs an even `R_P`;
-//! circomlib's 2-input instance has 57. Here row `r` holds the state before round `r` and the
-//! round constants of round `r` sit in fixed columns on the same row, so any `R_P` works:
+//! circomlib's 2-input instance has 57. Here each round starts on a row holding the state
+//! before it, with the round's constants in fixed columns on that row, so any `R_P` works:
 //!
 //! ```text
 //! full round:     next[i] = Σ_j M[i][j] · (s[j] + c[j])^5
 //! partial round:  next[i] = M[i][0] · (s[0] + c[0])^5 + Σ_{j ≥ 1} M[i][j] · (s[j] + c[j])
 //! ```
 //!
-//! Row 0 is `[0, x_1, …, x_n]` (lane 0 fixed to the constant 0, the inputs copied in); the
-//! output is lane 0 of row `8 + R_P`. halo2-axiom caps gate degree at 5, so each S-box lane
-//! `j` witnesses `sq_j = (s[j] + c[j])²` in advice column `t + j` (degree 3) and the round
-//! uses `x^5 = x · sq²` (degree 4): a width-`t` state spans `2t` advice columns.
+//! halo2-axiom caps gate degree at 5, so each S-box input `x = s[j] + c[j]` has its square
+//! `sq = x²` witnessed (degree 3) and the round uses `x^5 = x · sq²` (degree 4). A partial
+//! round takes one row: its single square sits in column `t`, the next state on the next row.
+//! A full round's `t` squares sit beside the state (columns `t..2t`, one row) when the circuit
+//! has `2t` advice columns, else on the row below the state in the same columns (two rows).
+//! A width-`t` state so spans `t + 1` advice columns (only the first `t` need equality) and
+//! `9 + R_P` rows, plus one per full round when the squares go below.
+//!
+//! The first row is `[0, x_1, …, x_n]` (lane 0 gated to zero, the inputs copied in); the
+//! output is lane 0 of the last row.
 
 use std::sync::OnceLock;
 
@@ -61,6 +67,10 @@ pub(super) struct PoseidonConfig {
     full: Selector,
     partial: Selector,
     round_constants: Vec<Column<Fixed>>,
+    /// The circuit has `2t` advice columns (the curve's 13 hold `t ≤ 6`): full-round squares
+    /// then sit beside the state, in columns `t..2t` of its row, and a full round takes one
+    /// row.
+    squares_beside: bool,
 }
 
 fn is_full(round: usize, partial_rounds: usize) -> bool {
@@ -77,6 +87,19 @@ fn sboxed_lanes(round: usize, t: usize, p: &FpParams) -> usize {
     }
 }
 
+/// `lane0 = 0` on the first row of a permutation: the capacity starts at zero.
+pub(super) fn configure_capacity(
+    meta: &mut ConstraintSystem<Fp>,
+    lane0: Column<Advice>,
+) -> Selector {
+    let q = meta.selector();
+    meta.create_gate("poseidon capacity", |meta| {
+        let s = meta.query_selector(q);
+        vec![s * meta.query_advice(lane0, Rotation::cur())]
+    });
+    q
+}
+
 impl PoseidonConfig {
     pub(super) fn configure(
         meta: &mut ConstraintSystem<Fp>,
@@ -85,12 +108,19 @@ impl PoseidonConfig {
         round_constants: &[Column<Fixed>],
     ) -> Self {
         let p = fp_params(width);
-        let full = meta.selector();
-        let partial = meta.selector();
-        for (selector, sboxed, name) in [
-            (full, width, "poseidon full round"),
-            (partial, 1, "poseidon partial round"),
+        let config = Self {
+            width,
+            full: meta.selector(),
+            partial: meta.selector(),
+            round_constants: round_constants[..width].to_vec(),
+            squares_beside: advice.len() >= 2 * width,
+        };
+        for (selector, full_round, name) in [
+            (config.full, true, "poseidon full round"),
+            (config.partial, false, "poseidon partial round"),
         ] {
+            let sboxed = if full_round { width } else { 1 };
+            let next_at = Rotation(config.square_row(full_round) as i32 + 1);
             meta.create_gate(name, |meta| {
                 let q = meta.query_selector(selector);
                 let mut constraints = Vec::with_capacity(width + sboxed);
@@ -100,8 +130,11 @@ impl PoseidonConfig {
                         let c = meta.query_fixed(round_constants[j], Rotation::cur());
                         let x = s + c;
                         if j < sboxed {
-                            // x^5 = x · sq², with sq = x² witnessed in the lane's square column.
-                            let sq = meta.query_advice(advice[width + j], Rotation::cur());
+                            // x^5 = x · sq², with sq = x² witnessed.
+                            let sq = meta.query_advice(
+                                advice[config.square_column(full_round, j)],
+                                Rotation(config.square_row(full_round) as i32),
+                            );
                             constraints.push(q.clone() * (sq.clone() - x.clone() * x.clone()));
                             x * sq.clone() * sq
                         } else {
@@ -110,7 +143,7 @@ impl PoseidonConfig {
                     })
                     .collect();
                 constraints.extend((0..width).map(|i| {
-                    let next = meta.query_advice(advice[i], Rotation::next());
+                    let next = meta.query_advice(advice[i], next_at);
                     let mixed = added
                         .iter()
                         .zip(&p.mds[i])
@@ -122,12 +155,22 @@ impl PoseidonConfig {
                 constraints
             });
         }
-        Self {
-            width,
-            full,
-            partial,
-            round_constants: round_constants[..width].to_vec(),
+        config
+    }
+
+    /// The advice column of lane `j`'s S-box square: beside the state or below it in a full
+    /// round, column `t` in a partial round.
+    fn square_column(&self, full_round: bool, j: usize) -> usize {
+        match (full_round, self.squares_beside) {
+            (true, true) => self.width + j,
+            (true, false) => j,
+            (false, _) => self.width,
         }
+    }
+
+    /// The row of a round's squares, relative to its state row; the next state follows it.
+    fn square_row(&self, full_round: bool) -> usize {
+        usize::from(full_round && !self.squares_beside)
     }
 }
 
@@ -212,22 +255,22 @@ impl Gadgets {
         trace.error_if_known_and(|tr| {
             tr.len() != rounds + 1 || tr.iter().any(|state| state.len() != width)
         })?;
-        self.region(layouter, "poseidon", rounds + 1, |region, base| {
-            let lane = |row: usize, j: usize| trace.as_ref().map(|tr| tr[row][j]);
-            let capacity = assign(region, self.advice[0], base, lane(0, 0));
-            region.constrain_constant(capacity.cell, Fp::ZERO)?;
+        let rows = 1
+            + (0..rounds)
+                .map(|r| 1 + config.square_row(is_full(r, p.partial_rounds)))
+                .sum::<usize>();
+        self.region(layouter, "poseidon", rows, |region, base| {
+            let lane = |round: usize, j: usize| trace.as_ref().map(|tr| tr[round][j]);
+            self.capacity.enable(region, base)?;
+            let mut out = assign(region, self.advice[0], base, lane(0, 0));
             for (j, input) in inputs.iter().enumerate() {
                 let cell = assign(region, self.advice[j + 1], base, lane(0, j + 1));
                 region.constrain_equal(cell.cell, input.cell);
             }
-            let mut out = capacity;
+            let mut row = base;
             for round in 0..rounds {
-                let row = base + round;
-                let selector = if is_full(round, p.partial_rounds) {
-                    config.full
-                } else {
-                    config.partial
-                };
+                let full = is_full(round, p.partial_rounds);
+                let selector = if full { config.full } else { config.partial };
                 selector.enable(region, row)?;
                 let constants = &p.round_constants[round * width..(round + 1) * width];
                 for (column, c) in config.round_constants.iter().zip(constants) {
@@ -236,10 +279,12 @@ impl Gadgets {
                 let sboxed = sboxed_lanes(round, width, p);
                 for (j, c) in constants.iter().enumerate().take(sboxed) {
                     let sq = lane(round, j).map(|s| (s + c).square());
-                    assign(region, self.advice[width + j], row, sq);
+                    let column = self.advice[config.square_column(full, j)];
+                    assign(region, column, row + config.square_row(full), sq);
                 }
+                row += 1 + config.square_row(full);
                 for j in 0..width {
-                    let cell = assign(region, self.advice[j], row + 1, lane(round + 1, j));
+                    let cell = assign(region, self.advice[j], row, lane(round + 1, j));
                     if j == 0 {
                         out = cell;
                     }

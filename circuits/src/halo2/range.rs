@@ -1,10 +1,13 @@
 //! Range checks by lookup: `x < 2^n` from `L = ⌈n/8⌉` limbs, most significant first.
 //!
-//! Rows `0..L` hold `(limb_i, acc_i)` in advice columns 0 and 1 with
-//! `acc_0 = limb_0`, `acc_i = 256·acc_{i−1} + limb_i`, every limb in the table `0..256`, and
-//! the top limb times `2^(8L − n)` in the table too, so it is `< 2^(n − 8(L−1))`; the last
-//! `acc` is copy-constrained to `x`. Then `x = Σ limb_i·256^(L−1−i) < 2^n`, and since
-//! `n ≤ 252` the sum cannot wrap the field: a value `≥ 2^n` has no such decomposition.
+//! One lookup argument serves every row: `limb · shift` is in the table `0..256`, with `shift`
+//! a fixed column that is 0 off range-check rows. `L` rows hold `(limb_i, acc_i)` in advice
+//! columns 0 and 1 with `shift = 1` (every limb is in the table), `acc_0 = limb_0`,
+//! `acc_i = 256·acc_{i−1} + limb_i`; the last `acc` is copy-constrained to `x`. When `8L > n`
+//! a row before them holds a copy of the top limb (gated equal to it) with
+//! `shift = 2^(8L − n)`: the top limb, already below 256, is then `< 2^(n − 8(L−1))`. So
+//! `x = Σ limb_i·256^(L−1−i) < 2^n`, and since `n ≤ 252` the sum cannot wrap the field: a
+//! value `≥ 2^n` has no such decomposition.
 
 use halo2_proofs::circuit::{Layouter, Value};
 use halo2_proofs::halo2curves::ff::{Field, PrimeField};
@@ -22,14 +25,15 @@ const TABLE_SIZE: u64 = 1 << LIMB_BITS;
 #[derive(Debug, Clone)]
 pub(super) struct RangeConfig {
     table: TableColumn,
-    /// Every limb row: the limb is in the table.
-    limb: Selector,
-    /// `2^(8L − n)` on the top limb row, 0 elsewhere: `limb · shift` is in the table. No
-    /// selector: halo2-axiom caps the degree at 5, and a lookup costs its input's degree + 3.
+    /// 1 on a limb row, `2^(8L − n)` on the top limb's copy, 0 elsewhere: `limb · shift` is in
+    /// the table. No selector: halo2-axiom caps the degree at 5, and a lookup costs its
+    /// input's degree + 3.
     shift: Column<Fixed>,
-    /// Row 0: `acc = limb`.
+    /// The first limb row: `acc = limb`.
     first: Selector,
-    /// Rows `1..L`: `acc = 256·acc_prev + limb`.
+    /// The first limb row after a shifted copy: `limb = limb_prev`.
+    top: Selector,
+    /// The other limb rows: `acc = 256·acc_prev + limb`.
     step: Selector,
 }
 
@@ -42,20 +46,21 @@ impl RangeConfig {
         let (limb_col, acc_col) = (advice[0], advice[1]);
         let config = Self {
             table,
-            limb: meta.complex_selector(),
             shift: meta.fixed_column(),
             first: meta.selector(),
+            top: meta.selector(),
             step: meta.selector(),
         };
         meta.lookup("range limb", |meta| {
-            let q = meta.query_selector(config.limb);
-            let limb = meta.query_advice(limb_col, Rotation::cur());
-            vec![(q * limb, table)]
-        });
-        meta.lookup("range top limb", |meta| {
             let limb = meta.query_advice(limb_col, Rotation::cur());
             let shift = meta.query_fixed(config.shift, Rotation::cur());
             vec![(limb * shift, table)]
+        });
+        meta.create_gate("range top limb", |meta| {
+            let top = meta.query_selector(config.top);
+            let limb = meta.query_advice(limb_col, Rotation::cur());
+            let copy = meta.query_advice(limb_col, Rotation::prev());
+            vec![top * (limb - copy)]
         });
         meta.create_gate("range running sum", |meta| {
             let first = meta.query_selector(config.first);
@@ -110,7 +115,7 @@ pub fn range_trace(x: Fp, bits: RangeBits) -> RangeTrace {
 
 impl Gadgets {
     /// Enforces `x < 2^bits` (`1 ≤ bits ≤ 252`; other widths are [`Error::Synthesis`]).
-    /// Costs `⌈bits/8⌉` rows.
+    /// Costs `⌈bits/8⌉` rows, one more when `bits` is not a multiple of 8.
     pub fn range_check(
         &self,
         layouter: &mut impl Layouter<Fp>,
@@ -138,25 +143,39 @@ impl Gadgets {
         trace.error_if_known_and(|t| t.len() != limbs)?;
         let top_bits = bits - LIMB_BITS * (limbs - 1);
         let config = &self.range;
-        self.region(layouter, "range check", limbs, |region, base| {
-            let mut last = None;
-            for i in 0..limbs {
-                let row = base + i;
-                let (limb, acc) = trace.as_ref().map(|t| t[i]).unzip();
-                assign(region, self.advice[0], row, limb);
-                last = Some(assign(region, self.advice[1], row, acc));
-                config.limb.enable(region, row)?;
-                if i == 0 {
-                    config.first.enable(region, row)?;
+        // The top limb's shifted copy, when the top limb has fewer than 8 bits.
+        let copy_rows = usize::from(top_bits < LIMB_BITS);
+        self.region(
+            layouter,
+            "range check",
+            copy_rows + limbs,
+            |region, base| {
+                if copy_rows == 1 {
+                    let top = trace.as_ref().map(|t| t[0].0);
+                    assign(region, self.advice[0], base, top);
                     let shift = Fp::from(1u64 << (LIMB_BITS - top_bits));
-                    region.assign_fixed(config.shift, row, shift);
-                } else {
-                    config.step.enable(region, row)?;
+                    region.assign_fixed(config.shift, base, shift);
                 }
-            }
-            let last = last.ok_or(Error::Synthesis)?;
-            region.constrain_equal(last.cell, x.cell);
-            Ok(())
-        })
+                let mut last = None;
+                for i in 0..limbs {
+                    let row = base + copy_rows + i;
+                    let (limb, acc) = trace.as_ref().map(|t| t[i]).unzip();
+                    assign(region, self.advice[0], row, limb);
+                    last = Some(assign(region, self.advice[1], row, acc));
+                    region.assign_fixed(config.shift, row, Fp::ONE);
+                    if i == 0 {
+                        config.first.enable(region, row)?;
+                        if copy_rows == 1 {
+                            config.top.enable(region, row)?;
+                        }
+                    } else {
+                        config.step.enable(region, row)?;
+                    }
+                }
+                let last = last.ok_or(Error::Synthesis)?;
+                region.constrain_equal(last.cell, x.cell);
+                Ok(())
+            },
+        )
     }
 }

@@ -24,7 +24,7 @@ mod ptau_params;
 use bulwark_circuits::halo2::{Fp, to_halo2_vec};
 use halo2_proofs::dev::MockProver;
 use halo2_proofs::halo2curves::bn256::{Bn256, G1Affine};
-use halo2_proofs::plonk::{self, Circuit, create_proof, keygen_pk, keygen_vk, verify_proof};
+use halo2_proofs::plonk::{self, Circuit, create_proof, keygen_pk, keygen_vk_custom, verify_proof};
 use halo2_proofs::poly::commitment::{Params, ParamsProver};
 use halo2_proofs::poly::kzg::commitment::{KZGCommitmentScheme, ParamsKZG};
 use halo2_proofs::poly::kzg::multiopen::{ProverSHPLONK, VerifierSHPLONK};
@@ -166,7 +166,10 @@ pub fn plonk_keygen<C: Circuit<Fp>>(
     circuit: &C,
 ) -> Result<PlonkProvingKey, ProverError> {
     let blank = circuit.without_witnesses();
-    let vk = keygen_vk(&params.inner, &blank).map_err(plonk_error("keygen"))?;
+    // Selector compression (off by default in halo2-axiom) folds the selectors of gates that
+    // never share a row into a few fixed columns: fewer commitments in the key, fewer
+    // evaluations in the proof.
+    let vk = keygen_vk_custom(&params.inner, &blank, true).map_err(plonk_error("keygen"))?;
     let pk = keygen_pk(&params.inner, vk, &blank).map_err(plonk_error("keygen"))?;
     Ok(PlonkProvingKey { pk })
 }

@@ -25,7 +25,7 @@ mod solvency;
 
 pub use encode::{PROOF_CALLDATA_BYTES, field_word, proof_calldata, rollup_l1_data};
 pub use groth16::groth16_verifier;
-pub use plonk::{plonk_calldata, plonk_verifier};
+pub use plonk::{PlonkVerifierShape, plonk_calldata, plonk_verifier, plonk_verifier_shape};
 pub use rollup::{ROLLUP_EXAMPLE_NAME, ROLLUP_VERIFIER_NAME, rollup_example};
 pub use solvency::{
     SOLVENCY_EXAMPLE_NAME, SOLVENCY_INCLUSION_VERIFIER_NAME, SOLVENCY_TOP_VERIFIER_NAME,

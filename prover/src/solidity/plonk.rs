@@ -23,7 +23,8 @@ use snark_verifier::loader::evm::EvmLoader;
 use snark_verifier::pcs::kzg::{Bdfg21, KzgAs, KzgDecidingKey};
 use snark_verifier::system::halo2::transcript::evm::EvmTranscript;
 use snark_verifier::system::halo2::{Config, compile};
-use snark_verifier::verifier::{SnarkVerifier, plonk::PlonkVerifier};
+use snark_verifier::verifier::SnarkVerifier;
+use snark_verifier::verifier::plonk::{PlonkProtocol, PlonkVerifier};
 
 use super::{SolidityError, SoliditySource, check_name, field_word};
 use crate::Fr;
@@ -40,15 +41,59 @@ const GENERATED_SCALAR_READ: &str = "mod(calldataload(";
 /// The line after which the canonical-scalar checks go.
 const GENERATED_PROLOGUE: &str = "let success := true";
 
-/// Writes a verifier contract named `name` for proofs of `vk` with `public_inputs` public
-/// inputs (the key's single instance column), for KZG parameters `params` of the key's size.
-pub fn plonk_verifier(
+/// The counts a [`plonk_verifier`] contract's cost follows: one elliptic-curve scalar
+/// multiplication per commitment (key and proof) in its final multi-scalar multiplication,
+/// field arithmetic and calldata per evaluation, and one pairing check.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlonkVerifierShape {
+    /// Advice columns: one commitment each in the proof.
+    pub advice_columns: usize,
+    /// Fixed columns, compressed selectors included: one commitment each in the key.
+    pub fixed_columns: usize,
+    /// Columns with equality: one permutation commitment each in the key.
+    pub permutation_columns: usize,
+    /// Lookup arguments: three commitments and five evaluations each in the proof.
+    pub lookups: usize,
+    /// The constraint system's degree (permutation products cover `degree − 2` columns
+    /// each; the quotient has `degree − 1` chunks).
+    pub degree: usize,
+    /// Commitments in the verifying key.
+    pub key_commitments: usize,
+    /// Commitments in the proof, quotient chunks included.
+    pub proof_commitments: usize,
+    /// Evaluations in the proof.
+    pub evaluations: usize,
+}
+
+/// The [`PlonkVerifierShape`] of the contract [`plonk_verifier`] writes for the same
+/// arguments (checked the same way).
+pub fn plonk_verifier_shape(
     params: &KzgParams,
     vk: &PlonkVerifyingKey,
     public_inputs: usize,
-    name: &str,
-) -> Result<SoliditySource, SolidityError> {
-    check_name(name)?;
+) -> Result<PlonkVerifierShape, SolidityError> {
+    let protocol = compiled(params, vk, public_inputs)?;
+    let cs = vk.vk.cs();
+    Ok(PlonkVerifierShape {
+        advice_columns: cs.num_advice_columns(),
+        fixed_columns: cs.num_fixed_columns(),
+        permutation_columns: cs.permutation().get_columns().len(),
+        lookups: cs.lookups().len(),
+        degree: cs.degree(),
+        key_commitments: protocol.preprocessed.len(),
+        proof_commitments: protocol.num_witness.iter().sum::<usize>()
+            + protocol.quotient.num_chunk(),
+        evaluations: protocol.evaluations.len(),
+    })
+}
+
+/// Checks the arguments of [`plonk_verifier`] and compiles the key into snark-verifier's
+/// protocol description.
+fn compiled(
+    params: &KzgParams,
+    vk: &PlonkVerifyingKey,
+    public_inputs: usize,
+) -> Result<PlonkProtocol<G1Affine>, SolidityError> {
     if public_inputs == 0 {
         return Err(SolidityError::NoPublicInputs);
     }
@@ -63,13 +108,24 @@ pub fn plonk_verifier(
     if columns != 1 {
         return Err(SolidityError::InstanceColumns { got: columns });
     }
-
-    let params = &params.inner;
-    let protocol = compile(
-        params,
+    Ok(compile(
+        &params.inner,
         &vk.vk,
         Config::kzg().with_num_instance(vec![public_inputs]),
-    );
+    ))
+}
+
+/// Writes a verifier contract named `name` for proofs of `vk` with `public_inputs` public
+/// inputs (the key's single instance column), for KZG parameters `params` of the key's size.
+pub fn plonk_verifier(
+    params: &KzgParams,
+    vk: &PlonkVerifyingKey,
+    public_inputs: usize,
+    name: &str,
+) -> Result<SoliditySource, SolidityError> {
+    check_name(name)?;
+    let protocol = compiled(params, vk, public_inputs)?;
+    let params = &params.inner;
     let deciding_key: KzgDecidingKey<Bn256> =
         (params.get_g()[0], params.g2(), params.s_g2()).into();
     let loader = EvmLoader::new::<Fq, Fp>();
@@ -104,8 +160,9 @@ fn edit_generated(code: &str, name: &str, public_inputs: usize) -> Result<String
             marker: GENERATED_SCALAR_READ,
         });
     }
-    // One statement per scalar, no new variables (the generated block is at the edge of the
-    // EVM's reachable stack), the modulus as a literal.
+    // One check per run of consecutive scalars (the public inputs, then the evaluations):
+    // a loop for a run, a statement for a lone scalar, the modulus as a literal. The loop's
+    // counter is the only new variable, live only inside it.
     let r: String = Fr::MODULUS
         .to_bytes_be()
         .iter()
@@ -114,10 +171,16 @@ fn edit_generated(code: &str, name: &str, public_inputs: usize) -> Result<String
     let mut checks = format!(
         "{GENERATED_PROLOGUE}\n            // Calldata scalars must be canonical (below r)."
     );
-    for offset in offsets {
-        checks.push_str(&format!(
-            "\n            if iszero(lt(calldataload({offset}), 0x{r})) {{ revert(0, 0) }}"
-        ));
+    for (first, count) in word_runs(&offsets)? {
+        let last = first + 32 * (count - 1);
+        checks.push_str(&if count == 1 {
+            format!("\n            if iszero(lt(calldataload({first:#x}), 0x{r})) {{ revert(0, 0) }}")
+        } else {
+            format!(
+                "\n            for {{ let p := {first:#x} }} iszero(gt(p, {last:#x})) {{ p := add(p, 0x20) }} \
+                 {{ if iszero(lt(calldataload(p), 0x{r})) {{ revert(0, 0) }} }}"
+            )
+        });
     }
     Ok(code
         .replace(GENERATED_PRAGMA, "pragma solidity ^0.8.19;")
@@ -133,10 +196,42 @@ fn scalar_offsets(code: &str) -> Vec<&str> {
         .collect()
 }
 
+/// Groups hexadecimal word offsets, in the order read, into runs of consecutive words:
+/// `(first offset, word count)` each.
+fn word_runs(offsets: &[&str]) -> Result<Vec<(u64, u64)>, SolidityError> {
+    let mut runs: Vec<(u64, u64)> = Vec::new();
+    for offset in offsets {
+        let value = offset
+            .strip_prefix("0x")
+            .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+            .ok_or(SolidityError::UnexpectedGeneratorOutput {
+                marker: GENERATED_SCALAR_READ,
+            })?;
+        match runs.last_mut() {
+            Some((first, count)) if *first + 32 * *count == value => *count += 1,
+            _ => runs.push((value, 1)),
+        }
+    }
+    Ok(runs)
+}
+
 /// The calldata the contract of [`plonk_verifier`] reads: each public input as a big-endian
 /// word, then the proof's bytes.
 pub fn plonk_calldata(public_inputs: &[Fr], proof: &PlonkProof) -> Vec<u8> {
     let mut data: Vec<u8> = public_inputs.iter().flat_map(field_word).collect();
     data.extend_from_slice(proof.as_bytes());
     data
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_runs_group_consecutive_words() {
+        let runs = word_runs(&["0x0", "0x20", "0x40", "0x100", "0x140", "0x160"]).expect("runs");
+        assert_eq!(runs, vec![(0, 3), (0x100, 1), (0x140, 2)]);
+        assert!(word_runs(&["0x0", "32"]).is_err());
+        assert!(word_runs(&["0xzz"]).is_err());
+    }
 }

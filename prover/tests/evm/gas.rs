@@ -155,14 +155,15 @@ fn gas_table() {
             floor: None,
         });
         eprintln!(
-            "{}: {} gas, {} the goal {PLONK_GAS_GOAL}",
+            "{}: {} gas, {} the goal {PLONK_GAS_GOAL}; proved in {:.2?}",
             case.name,
             out.gas_used,
             if out.gas_used <= PLONK_GAS_GOAL {
                 "within"
             } else {
                 "ABOVE"
-            }
+            },
+            case.prove_time
         );
     }
 

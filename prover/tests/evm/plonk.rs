@@ -1,7 +1,8 @@
 //! The PLONK/KZG verifier contracts (snark-verifier's Yul) for the halo2 solvency batch and
 //! inclusion circuits: an honest proof is accepted; a mutated proof byte, a mutated public
 //! input and a public input shifted by `r` are rejected. The contracts are measured on a chain
-//! without EIP-170: at about 46 KB they are twice mainnet's 24 KiB limit.
+//! without EIP-170: at about 34 KB they are above mainnet's 24 KiB limit. `plonk_cost_breakdown`
+//! shows where the gas goes.
 
 use std::sync::OnceLock;
 
@@ -13,13 +14,15 @@ use bulwark_prover::plonk::{
     KzgParams, PlonkProof, PlonkVerifyingKey, kzg_dev_params_insecure, plonk_keygen, plonk_prove,
     plonk_verify,
 };
-use bulwark_prover::solidity::{SolidityError, plonk_calldata, plonk_verifier};
+use bulwark_prover::solidity::{
+    SolidityError, plonk_calldata, plonk_verifier, plonk_verifier_shape,
+};
 use bulwark_prover::{Fr, ProverError};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use revm::primitives::Address;
 
-use crate::support::{Evm, Outcome, compile_without_yul_optimizer, js_available};
+use crate::support::{Evm, Outcome, calldata_gas, compile_without_yul_optimizer, js_available};
 use crate::{add_words, modulus_word, solvency};
 
 /// EIP-170: the largest deployed code, in bytes.
@@ -37,6 +40,8 @@ pub struct PlonkCase {
     pub public_inputs: Vec<Fr>,
     /// The honest proof.
     pub proof: PlonkProof,
+    /// How long `plonk_prove` took for it.
+    pub prove_time: std::time::Duration,
 }
 
 /// The batch circuit (batch 0 of the evm solvency sample's book) and alice's inclusion.
@@ -82,6 +87,7 @@ fn case<C: bulwark_circuits::halo2::halo2_proofs::plonk::Circuit<bulwark_circuit
         .downsized(fitting_k(&circuit).expect("layout"))
         .expect("params");
     let pk = plonk_keygen(&params, &blank).expect("keygen");
+    let start = std::time::Instant::now();
     let proof = plonk_prove(
         &params,
         &pk,
@@ -90,17 +96,19 @@ fn case<C: bulwark_circuits::halo2::halo2_proofs::plonk::Circuit<bulwark_circuit
         ChaCha20Rng::seed_from_u64(33),
     )
     .expect("prove");
+    let prove_time = start.elapsed();
     PlonkCase {
         name,
         params,
         vk: pk.verifying_key(),
         public_inputs,
         proof,
+        prove_time,
     }
 }
 
 /// A chain with `case`'s verifier deployed. The chain lifts EIP-170: snark-verifier's
-/// verifiers for these circuits are about twice the limit (the tests print the size).
+/// verifiers for these circuits are above the limit (the tests print the size).
 pub fn deploy(case: &PlonkCase) -> (Evm, Address) {
     let source = plonk_verifier(&case.params, &case.vk, case.public_inputs.len(), case.name)
         .expect("generate");
@@ -199,4 +207,68 @@ fn plonk_verifier_generation_rejects_bad_arguments() {
         plonk_verify(&case.params, &case.vk, &inputs, &case.proof),
         Err(ProverError::InvalidProof)
     ));
+}
+
+/// Where each verifier's gas goes: the key's shape (from halo2's constraint system and
+/// snark-verifier's protocol, cross-checked against halo2's commitment count), the
+/// precompile calls in the generated code (straight-line Yul: each runs once per call) and
+/// the calldata.
+/// `cargo test -p bulwark-prover --test evm plonk_cost -- --nocapture`
+#[test]
+fn plonk_cost_breakdown() {
+    if !js_available() {
+        return;
+    }
+    for case in cases() {
+        let n = case.public_inputs.len();
+        let shape = plonk_verifier_shape(&case.params, &case.vk, n).expect("shape");
+        // The key: a commitment per fixed column and per permutation column.
+        assert_eq!(
+            shape.key_commitments,
+            shape.fixed_columns + shape.permutation_columns,
+            "{}: key commitments",
+            case.name
+        );
+        // The proof: advice, three per lookup, the permutation products, the vanishing
+        // argument's random polynomial and the quotient's chunks.
+        let products = shape.permutation_columns.div_ceil(shape.degree - 2);
+        assert_eq!(
+            shape.proof_commitments,
+            shape.advice_columns + 3 * shape.lookups + products + 1 + (shape.degree - 1),
+            "{}: proof commitments",
+            case.name
+        );
+        let source = plonk_verifier(&case.params, &case.vk, n, case.name).expect("generate");
+        let calls = |precompile: &str| {
+            source
+                .source
+                .matches(&format!("staticcall(gas(), {precompile},"))
+                .count()
+        };
+        let (ec_add, ec_mul, pairing) = (calls("0x6"), calls("0x7"), calls("0x8"));
+        assert_eq!(pairing, 1, "{}: one pairing check", case.name);
+        let (mut evm, verifier) = deploy(case);
+        let data = plonk_calldata(&case.public_inputs, &case.proof);
+        let out = evm.call(verifier, data.clone());
+        assert!(out.success, "{}: honest proof rejected", case.name);
+        eprintln!(
+            "{}: advice {}, fixed {}, permutation {}, lookups {}, degree {} -> key {} + proof {} \
+             commitments, {} evaluations; ecAdd {ec_add}, ecMul {ec_mul}, pairing {pairing}; \
+             calldata {} B ({} gas); {} gas, {} B code; prove {:.2?}",
+            case.name,
+            shape.advice_columns,
+            shape.fixed_columns,
+            shape.permutation_columns,
+            shape.lookups,
+            shape.degree,
+            shape.key_commitments,
+            shape.proof_commitments,
+            shape.evaluations,
+            data.len(),
+            calldata_gas(&data),
+            out.gas_used,
+            evm.code_size(verifier),
+            case.prove_time,
+        );
+    }
 }
