@@ -1,23 +1,21 @@
-//! Solvency: the native model, honest circuits, and soundness (each witness field mutated,
-//! out-of-range balances with consistent commitments, insolvency, the "max instead of sum"
-//! attack, id aliasing), the witness sweep, and constraint counts.
+//! Solvency: the native model, honest circuits, and soundness (the shared mutation lists of
+//! `solvency_support`: each witness field mutated, out-of-range balances and sums with
+//! consistent commitments, insolvency, the "max instead of sum" attack; id aliasing), the
+//! witness sweep, and constraint counts.
 
 mod common;
+mod solvency_support;
 
 use ark_ff::{BigInteger, Field, PrimeField};
 use ark_relations::gr1cs::{ConstraintSynthesizer, ConstraintSystem, ConstraintSystemRef};
 use bulwark_circuits::Fr;
 use bulwark_circuits::solvency::{
-    BatchCircuit, BlindingSeed, Book, CommittedBook, InclusionCircuit, InclusionClaim, LeafValues,
-    Reserves, SolvencyError, SolvencyParams, TopCircuit, commit_node,
+    BatchCircuit, BlindingSeed, Book, CommittedBook, InclusionCircuit, InclusionClaim, Reserves,
+    SolvencyError, SolvencyParams, TopCircuit,
 };
-use bulwark_circuits::sum_tree::{SumNode, hash_user_id, node_hash};
+use bulwark_circuits::sum_tree::hash_user_id;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
-/// A named change to a circuit's witness or public inputs.
-type Mutation<C> = (&'static str, fn(&mut C));
-/// A named change that captures values.
-type BoxedMutation<C> = (&'static str, Box<dyn Fn(&mut C)>);
 
 use common::{CSV, RESERVES, committed, committed_with, params, seed};
 
@@ -160,253 +158,66 @@ fn public_inputs_are_what_the_circuits_allocate() -> TestResult {
     Ok(())
 }
 
-// ---------------------------------------------------------------- batch soundness
+// ---------------------------------------------------------------- soundness (shared lists)
 
 #[test]
-fn batch_rejects_each_mutated_field() -> TestResult {
+fn batch_rejects_each_mutation_and_accepts_each_control() -> TestResult {
     let book = committed()?;
-    let honest = book.batch_circuit(0)?;
-    let mutations: [Mutation<BatchCircuit>; 5] = [
-        ("a balance", |c| {
-            mutate_slot(c, 1, |v| v.balances[0] += Fr::ONE)
-        }),
-        ("an id hash", |c| {
-            mutate_slot(c, 2, |v| v.id_hash += Fr::ONE)
-        }),
-        ("the blinding", |c| c.witness.blinding += Fr::ONE),
-        ("the commitment", |c| c.commitment += Fr::ONE),
-        ("a user dropped", |c| c.witness.slots[3] = None),
-    ];
-    for (what, mutate) in mutations {
-        let mut circuit = honest.clone();
-        mutate(&mut circuit);
-        assert!(!satisfied(circuit), "mutated {what} still satisfies");
-    }
-    Ok(())
-}
-
-fn mutate_slot(circuit: &mut BatchCircuit, slot: usize, f: impl FnOnce(&mut LeafValues)) {
-    if let Some(values) = circuit.witness.slots[slot].as_mut() {
-        f(values);
-    }
-}
-
-#[test]
-fn batch_rejects_out_of_range_balances_with_consistent_commitments() -> TestResult {
-    let book = committed()?;
-    let p = *book.params();
+    let assets = book.params().assets();
     let honest = book.batch_circuit(0)?;
     assert_eq!(
-        common::fr_batch_commitment(&honest.witness, p.assets()),
+        common::fr_batch_commitment(&honest.witness, assets),
         honest.commitment,
         "the attacker's formula is the published one"
     );
-    let cases = [
-        ("p - 1 (a negative balance)", -Fr::ONE),
-        ("2^64", Fr::from(1u128 << 64)),
-    ];
-    for (what, value) in cases {
-        let mut circuit = honest.clone();
-        mutate_slot(&mut circuit, 0, |v| v.balances[1] = value);
-        circuit.commitment = common::fr_batch_commitment(&circuit.witness, p.assets());
-        assert!(!satisfied(circuit), "balance {what} accepted");
+    for (cases, expected) in [
+        (solvency_support::batch_mutations(assets), false),
+        (solvency_support::batch_controls(assets), true),
+    ] {
+        for (what, mutate) in cases {
+            let mut circuit = honest.clone();
+            mutate(&mut circuit);
+            assert_eq!(satisfied(circuit), expected, "{what}");
+        }
     }
-    // The largest balance is fine.
-    let mut circuit = honest.clone();
-    mutate_slot(&mut circuit, 0, |v| v.balances[1] = Fr::from(u64::MAX));
-    circuit.commitment = common::fr_batch_commitment(&circuit.witness, p.assets());
-    assert!(satisfied(circuit));
     Ok(())
 }
 
-// ---------------------------------------------------------------- top soundness
-
 #[test]
-fn top_rejects_insolvency_and_each_mutated_field() -> TestResult {
+fn top_rejects_each_mutation_and_accepts_each_control() -> TestResult {
     let book = committed()?;
+    let batch_bits = book.params().batch_bits();
     let honest = book.top_circuit();
-    let mutations: [Mutation<TopCircuit>; 8] = [
-        ("a reserve below its total", |c| {
-            c.statement.reserves[1] = 15;
-        }),
-        ("a batch node hash", |c| {
-            c.witness.batch_nodes[0].hash += Fr::ONE
-        }),
-        ("a batch node sum", |c| {
-            c.witness.batch_nodes[1].sums[0] -= 1
-        }),
-        ("a batch blinding", |c| {
-            c.witness.batch_blindings[1] += Fr::ONE
-        }),
-        ("the book blinding", |c| c.witness.book_blinding += Fr::ONE),
-        ("a batch commitment", |c| {
-            c.statement.batch_commitments[0] += Fr::ONE;
-        }),
-        ("the book commitment", |c| {
-            c.statement.book_commitment += Fr::ONE;
-        }),
-        ("batches swapped", |c| c.witness.batch_nodes.swap(0, 1)),
-    ];
-    for (what, mutate) in mutations {
-        let mut circuit = honest.clone();
-        mutate(&mut circuit);
-        assert!(!satisfied(circuit), "mutated {what} still satisfies");
+    assert!(satisfied(honest.clone()));
+    for (cases, expected) in [
+        (solvency_support::top_mutations(batch_bits), false),
+        (solvency_support::top_controls(batch_bits), true),
+    ] {
+        for (what, mutate) in cases {
+            let mut circuit = honest.clone();
+            mutate(&mut circuit);
+            assert_eq!(satisfied(circuit), expected, "{what}");
+        }
     }
-    // Reserve exactly the total (ETH) holds; a larger reserve holds.
-    let mut circuit = honest.clone();
-    circuit.statement.reserves[0] = u128::MAX;
-    assert!(satisfied(circuit));
-    Ok(())
-}
-
-/// The commitments an attacker would publish for batch nodes of their choosing.
-fn recommit(circuit: &mut TopCircuit, root: &SumNode) -> Result<(), SolvencyError> {
-    let w = &circuit.witness;
-    circuit.statement.batch_commitments = w
-        .batch_nodes
-        .iter()
-        .zip(&w.batch_blindings)
-        .map(|(n, r)| commit_node(n, *r))
-        .collect::<Result<_, _>>()?;
-    circuit.statement.book_commitment = commit_node(root, w.book_blinding)?;
     Ok(())
 }
 
 #[test]
-fn top_rejects_max_instead_of_sum() -> TestResult {
-    let book = committed()?;
-    let mut circuit = book.top_circuit();
-    let [l, r] = &circuit.witness.batch_nodes[..] else {
-        return Err("two batches expected".into());
-    };
-    // The attacker's root: the right hashes, but per-asset maxima as totals.
-    let max_root = SumNode {
-        hash: node_hash(l.hash, &l.sums, r.hash, &r.sums)?,
-        sums: l.sums.iter().zip(&r.sums).map(|(a, b)| *a.max(b)).collect(),
-    };
-    let max_total = max_root.sums.clone();
-    recommit(&mut circuit, &max_root)?;
-    // Even with reserves that cover only the max, the opened root does not match.
-    circuit.statement.reserves = max_total.clone();
-    assert!(!satisfied(circuit.clone()));
-    // Control: the honest root recommitted the same way is accepted (with honest reserves).
-    let honest_root = SumNode {
-        hash: max_root.hash,
-        sums: book.totals().to_vec(),
-    };
-    recommit(&mut circuit, &honest_root)?;
-    circuit.statement.reserves = book.totals().to_vec();
-    assert!(satisfied(circuit));
-    Ok(())
-}
-
-#[test]
-fn top_range_checks_batch_sums() -> TestResult {
-    let book = committed()?;
-    let p = *book.params();
-    let mut circuit = book.top_circuit();
-    // Batch 1 claims a sum of 2^(64+b): too large for 2^b balances below 2^64. Everything else
-    // is consistent with it, so only the range check can object.
-    let bound = 1u128 << (64 + p.batch_bits());
-    circuit.witness.batch_nodes[1].sums[1] = bound;
-    let (l, r) = (
-        &circuit.witness.batch_nodes[0],
-        &circuit.witness.batch_nodes[1],
-    );
-    let root = SumNode {
-        hash: node_hash(l.hash, &l.sums, r.hash, &r.sums)?,
-        sums: l.sums.iter().zip(&r.sums).map(|(a, b)| a + b).collect(),
-    };
-    circuit.statement.reserves = root.sums.clone();
-    recommit(&mut circuit, &root)?;
-    assert!(!satisfied(circuit.clone()));
-    circuit.witness.batch_nodes[1].sums[1] = bound - 1;
-    let (l, r) = (
-        &circuit.witness.batch_nodes[0],
-        &circuit.witness.batch_nodes[1],
-    );
-    let root = SumNode {
-        hash: node_hash(l.hash, &l.sums, r.hash, &r.sums)?,
-        sums: l.sums.iter().zip(&r.sums).map(|(a, b)| a + b).collect(),
-    };
-    circuit.statement.reserves = root.sums.clone();
-    recommit(&mut circuit, &root)?;
-    assert!(satisfied(circuit), "control: 2^(64+b) - 1 is in range");
-    Ok(())
-}
-
-// ---------------------------------------------------------------- inclusion soundness
-
-#[test]
-fn inclusion_rejects_wrong_claims_and_witnesses() -> TestResult {
+fn inclusion_rejects_each_mutation_and_accepts_each_control() -> TestResult {
     let book = committed()?;
     let honest = book.inclusion_circuit("dave")?;
-    let other_id = hash_user_id(b"carol")?;
-    let mutations: [BoxedMutation<InclusionCircuit>; 6] = [
-        ("a wrong balance", Box::new(|c| c.claim.balances[0] += 1)),
-        ("a wrong id", Box::new(move |c| c.claim.id_hash = other_id)),
-        (
-            "a wrong root",
-            Box::new(|c| c.claim.book_commitment += Fr::ONE),
-        ),
-        (
-            "the blinding",
-            Box::new(|c| c.witness.book_blinding += Fr::ONE),
-        ),
-        (
-            "a sibling hash",
-            Box::new(|c| {
-                let mut siblings = c.witness.path.siblings().to_vec();
-                siblings[1].hash += Fr::ONE;
-                c.witness.path =
-                    bulwark_circuits::sum_tree::SumPath::new(3, siblings).expect("valid shape");
-            }),
-        ),
-        (
-            "a sibling sum",
-            Box::new(|c| {
-                let mut siblings = c.witness.path.siblings().to_vec();
-                siblings[2].sums[0] -= 1;
-                c.witness.path =
-                    bulwark_circuits::sum_tree::SumPath::new(3, siblings).expect("valid shape");
-            }),
-        ),
-    ];
     assert_eq!(honest.witness.path.index(), 3);
-    for (what, mutate) in mutations {
-        let mut circuit = honest.clone();
-        mutate(&mut circuit);
-        assert!(circuit.check().is_err(), "native check accepts {what}");
-        assert!(!satisfied(circuit), "mutated {what} still satisfies");
+    for (cases, expected) in [
+        (solvency_support::inclusion_mutations(), false),
+        (solvency_support::inclusion_controls(), true),
+    ] {
+        for (what, mutate) in cases {
+            let mut circuit = honest.clone();
+            mutate(&mut circuit);
+            assert_eq!(circuit.check().is_ok(), expected, "native check on {what}");
+            assert_eq!(satisfied(circuit), expected, "{what}");
+        }
     }
-    Ok(())
-}
-
-#[test]
-fn inclusion_rejects_max_instead_of_sum() -> TestResult {
-    // The custodian builds its root with a maximum at the top level (lower totals) and hands
-    // alice a path against it: the circuit adds sibling sums, so the opening fails.
-    let book = committed()?;
-    let honest = book.inclusion_circuit("alice")?;
-    let path = &honest.witness.path;
-    let mut node = honest
-        .witness
-        .path
-        .compute_root(&bulwark_circuits::sum_tree::SumLeaf::new(
-            b"alice",
-            vec![100, 5],
-        )?)?;
-    let top = &path.siblings()[path.siblings().len() - 1];
-    node.sums = node
-        .sums
-        .iter()
-        .zip(&top.sums)
-        .map(|(total, s)| (*total - s).max(*s))
-        .collect();
-    let mut circuit = honest.clone();
-    circuit.claim.book_commitment = commit_node(&node, circuit.witness.book_blinding)?;
-    assert!(circuit.check().is_err());
-    assert!(!satisfied(circuit));
     Ok(())
 }
 

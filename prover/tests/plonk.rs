@@ -1,15 +1,18 @@
 //! The PLONK/KZG backend next to Groth16 on the same solvency witnesses: honest witnesses
-//! prove and verify on both, mutated ones are refused by both provers, and PLONK files
-//! round-trip with typed errors for the wrong kind, system or a tampered body.
+//! (batch, top, inclusion) prove and verify on both with the same public inputs, mutated ones
+//! are refused by both provers, and PLONK files round-trip with typed errors for the wrong
+//! kind, system or a tampered body.
 
 use std::time::Instant;
 
 use ark_ff::Field;
 use bulwark_circuits::halo2::{
-    AssetCount, SolvencyBatchCircuit, SolvencyInclusionCircuit, fitting_k, halo2_proofs,
+    AssetCount, SolvencyBatchCircuit, SolvencyInclusionCircuit, SolvencyTopCircuit, TopShape,
+    fitting_k, halo2_proofs, rows_needed, to_halo2_vec,
 };
 use bulwark_circuits::solvency::{
     BatchCircuit, BlindingSeed, Book, CommittedBook, InclusionCircuit, Reserves, SolvencyParams,
+    TopCircuit,
 };
 use bulwark_prover::plonk::{
     KzgParams, PlonkProof, PlonkProvingKey, PlonkVerifyingKey, kzg_dev_params_insecure,
@@ -100,6 +103,85 @@ fn solvency_batch_and_inclusion_prove_on_both_backends() -> TestResult {
             &mut rng,
         )?;
         plonk_verify(&kzg, &pk.verifying_key(), &public, &proof)?;
+    }
+    Ok(())
+}
+
+/// `cargo test --release -p bulwark-prover --test plonk solvency_top -- --nocapture` prints
+/// the top circuit's halo2 rows and `k` and its Groth16 and PLONK prove times, measured in
+/// the same run, for the test shape and a bench shape (K = 2, 2^4 batches of 2^10).
+#[test]
+fn solvency_top_proves_on_both_backends() -> TestResult {
+    let mut rng = ChaCha20Rng::seed_from_u64(5);
+    for params in [
+        SolvencyParams::new(2, 2, 1)?,
+        SolvencyParams::new(2, 10, 4)?,
+    ] {
+        let book = book(params)?;
+        let top = book.top_circuit();
+        let public = book.statement().top_public_inputs()?;
+        let circuit = SolvencyTopCircuit(top.clone());
+        assert_eq!(circuit.public_inputs()?, to_halo2_vec(&public));
+
+        let groth_pk = dev_setup_insecure(TopCircuit::blank(params), 6)?;
+        let started = Instant::now();
+        let groth = prove(&groth_pk, top.clone(), &mut rng)?;
+        let groth_time = started.elapsed();
+        assert_eq!(
+            groth.public_inputs, public,
+            "the R1CS circuit's public inputs"
+        );
+        verify(groth_pk.verifying_key(), &public, &groth.proof)?;
+
+        let (rows, k) = (rows_needed(&circuit)?, fitting_k(&circuit)?);
+        let kzg = kzg_dev_params_insecure(k, 9)?;
+        let pk = plonk_keygen(&kzg, &SolvencyTopCircuit(TopCircuit::blank(params)))?;
+        let started = Instant::now();
+        let proof = plonk_prove(&kzg, &pk, &circuit, &public, &mut rng)?;
+        let plonk_time = started.elapsed();
+        // The verifying key reads back with the circuit's shape parameter.
+        let mut vk_bytes = Vec::new();
+        pk.verifying_key().write_to(&mut vk_bytes)?;
+        let vk = PlonkVerifyingKey::read_from::<SolvencyTopCircuit>(
+            vk_bytes.as_slice(),
+            TopShape::of(&params),
+        )?;
+        plonk_verify(&kzg, &vk, &public, &proof)?;
+        eprintln!(
+            "solvency top (K = {}, 2^{} batches of 2^{}): halo2 {rows} rows (k = {k}); prove \
+             Groth16 {groth_time:?}, PLONK {plonk_time:?} (PLONK / Groth16 = {:.2}); PLONK \
+             proof {} bytes",
+            params.assets(),
+            params.top_bits(),
+            params.batch_bits(),
+            plonk_time.as_secs_f64() / groth_time.as_secs_f64(),
+            proof.as_bytes().len()
+        );
+
+        // Lower reserves do not verify either proof.
+        let mut lowered = public.clone();
+        lowered[3] = Fr::from(1u64);
+        assert!(matches!(
+            verify(groth_pk.verifying_key(), &lowered, &groth.proof),
+            Err(ProverError::InvalidProof)
+        ));
+        assert!(matches!(
+            plonk_verify(&kzg, &vk, &lowered, &proof),
+            Err(ProverError::InvalidProof)
+        ));
+        // An insolvent statement is refused by both provers.
+        let mut insolvent = top.clone();
+        insolvent.statement.reserves[1] = 1;
+        let public = insolvent.statement.top_public_inputs()?;
+        assert!(matches!(
+            prove(&groth_pk, insolvent.clone(), &mut rng),
+            Err(ProverError::Unsatisfied { .. })
+        ));
+        let refused = plonk_prove(&kzg, &pk, &SolvencyTopCircuit(insolvent), &public, &mut rng);
+        assert!(
+            matches!(&refused, Err(ProverError::Unsatisfied { .. })),
+            "PLONK on an insolvent top: {refused:?}"
+        );
     }
     Ok(())
 }

@@ -43,8 +43,18 @@
 //! On these: [`Gadgets::poseidon`], [`Gadgets::chain`] (the sum tree's `chain`),
 //! [`Gadgets::merkle_root`], [`Gadgets::quad_root`], [`Gadgets::sum_root`],
 //! [`Gadgets::verify_eddsa`] (EdDSA-Poseidon, accepting exactly what the native verifier and the
-//! R1CS gadget accept), the solvency circuits [`SolvencyBatchCircuit`] and
-//! [`SolvencyInclusionCircuit`], and the rollup circuit [`RollupBatchCircuit`].
+//! R1CS gadget accept), the solvency circuits [`SolvencyBatchCircuit`],
+//! [`SolvencyTopCircuit`] and [`SolvencyInclusionCircuit`], and the rollup circuit
+//! [`RollupBatchCircuit`]. The solvency circuits, for `K` assets, batches of `2^b` users and
+//! `2^t` batches, where a chain over `n` inputs is `max(1, ⌈(n − 1) / 15⌉)` Poseidon
+//! permutations (the widths of every chain a circuit hashes are configured, so the column
+//! count is twice the widest):
+//!
+//! | circuit | public inputs | chips |
+//! |---|---|---|
+//! | batch | `[c_j]` | per slot: a chain over `1 + K`, `K` 64-bit range checks, `K + 2` arithmetic rows; per node: a chain over `2 + 2K`, `K` additions; a chain over `2 + K` (the commitment) |
+//! | top | `[C, digest, R_1..R_K]` | per batch: `K` `(64 + b)`-bit range checks, a chain over `2 + K` (its commitment); a chain over `2^t` (the digest); per node: a chain over `2 + 2K`, `K` additions; a chain over `2 + K` (the book commitment); per asset: one arithmetic row and a 128-bit range check of `R_k − total_k` |
+//! | inclusion | `[C, id_hash, b_1..b_K]` | a chain over `1 + K`, `K` 64-bit range checks; per level `h`: `K` `(64 + h)`-bit range checks, `K + 1` swaps, a chain over `2 + 2K`, `K` additions; a chain over `2 + K` |
 
 mod arith;
 mod curve;
@@ -56,6 +66,7 @@ mod poseidon;
 mod range;
 mod rollup;
 mod solvency;
+mod solvency_top;
 mod sum_path;
 
 pub use curve::PointCells;
@@ -66,6 +77,7 @@ pub use poseidon::{PoseidonTrace, poseidon_trace};
 pub use range::{RangeTrace, range_trace};
 pub use rollup::RollupBatchCircuit;
 pub use solvency::{AssetCount, SolvencyBatchCircuit, SolvencyInclusionCircuit};
+pub use solvency_top::{SolvencyTopCircuit, TopShape};
 pub use sum_path::SumNodeCells;
 
 pub use halo2_proofs;

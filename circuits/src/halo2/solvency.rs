@@ -20,6 +20,25 @@ fn solvency_widths(assets: usize) -> Vec<usize> {
         .collect()
 }
 
+/// The root of the complete sum subtree over `nodes` (a power of two, at least one; otherwise
+/// [`Error::Synthesis`]), level by level with [`Gadgets::sum_parent`].
+pub(super) fn fold(
+    gadgets: &Gadgets,
+    layouter: &mut impl Layouter<Fp>,
+    mut nodes: Vec<SumNodeCells>,
+) -> Result<SumNodeCells, Error> {
+    if !nodes.len().is_power_of_two() {
+        return Err(Error::Synthesis);
+    }
+    while nodes.len() > 1 {
+        nodes = nodes
+            .chunks_exact(2)
+            .map(|pair| gadgets.sum_parent(layouter, &pair[0], &pair[1]))
+            .collect::<Result<_, _>>()?;
+    }
+    nodes.pop().ok_or(Error::Synthesis)
+}
+
 /// The number of assets `K`, which fixes the circuit's Poseidon widths (halo2's circuit
 /// parameter, needed to read a verifying key back).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,13 +113,7 @@ impl Circuit<Fp> for SolvencyBatchCircuit {
                 sums: leaf.sums,
             });
         }
-        while nodes.len() > 1 {
-            nodes = nodes
-                .chunks_exact(2)
-                .map(|pair| gadgets.sum_parent(&mut layouter, &pair[0], &pair[1]))
-                .collect::<Result<_, _>>()?;
-        }
-        let root = nodes.pop().ok_or(Error::Synthesis)?;
+        let root = fold(&gadgets, &mut layouter, nodes)?;
         let blinding = gadgets.witness_fr(&mut layouter, &[circuit.witness.blinding])?;
         let commitment = gadgets.commit_node(&mut layouter, &root, &blinding[0])?;
         gadgets.expose(&mut layouter, &commitment, 0);

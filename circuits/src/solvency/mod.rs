@@ -86,7 +86,7 @@ pub use commit::{BlindingSeed, batches_digest, commit_node, commit_node_var};
 pub use inclusion::{InclusionCircuit, InclusionClaim, InclusionWitness};
 pub use input::{BalanceProblem, InputError, Reserves};
 pub use params::SolvencyParams;
-pub use top::{SolvencyStatement, TopCircuit, TopWitness};
+pub use top::{RESERVE_BITS, SolvencyStatement, TopCircuit, TopWitness};
 
 use crate::poseidon::PoseidonError;
 use crate::sum_tree::SumTreeError;

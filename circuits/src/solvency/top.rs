@@ -12,7 +12,7 @@ use crate::sum_tree::{SumNode, SumNodeVar, chain_var, sum_bits};
 
 /// Width of the `reserve − total` range check: reserves are below `2^128`, totals below
 /// `2^96`, so `total + δ < 2^129 < p` and the check cannot wrap.
-const RESERVE_BITS: usize = 128;
+pub const RESERVE_BITS: usize = 128;
 
 /// What a custodian publishes: the shape, the book commitment `C`, the batch commitments
 /// `c_0..c_{2^t−1}` and the reserves `R_1..R_K` (in the book's asset order).
@@ -117,7 +117,9 @@ impl TopCircuit {
         }
     }
 
-    fn check_shape(&self) -> Result<(), SolvencyError> {
+    /// Checks that the statement and the witness have the shape of `statement.params`:
+    /// `2^t` batch commitments, nodes and blindings, `K` reserves and `K` sums per node.
+    pub(crate) fn check_shape(&self) -> Result<(), SolvencyError> {
         self.statement.check_shape()?;
         let params = &self.statement.params;
         let w = &self.witness;
