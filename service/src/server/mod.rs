@@ -30,6 +30,7 @@ pub use error::ServiceError;
 pub use keys::{KeyError, RollupKeys, key_path, load_or_create};
 pub use metrics::Metrics;
 pub use pool::{WorkerConfig, work};
+pub use crate::store::Limits;
 
 use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 
@@ -84,15 +85,6 @@ pub struct ServeConfig {
     pub metrics_listen: Option<SocketAddr>,
     /// How long finished jobs are kept; `None`: forever.
     pub retention: Option<Duration>,
-}
-
-/// Limits on what the queue accepts (`RESOURCE_EXHAUSTED` beyond them).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Limits {
-    /// Most jobs queued at once (all tenants); `None`: unlimited.
-    pub max_queued: Option<u64>,
-    /// Most queued plus running jobs per tenant; `None`: unlimited.
-    pub max_active_per_tenant: Option<u64>,
 }
 
 /// PEM files of the server's TLS identity and, for mTLS, the CA that signs client certificates.
