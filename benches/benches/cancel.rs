@@ -29,7 +29,10 @@ fn cancel_overhead(c: &mut Criterion) {
     let circuit = RollupCircuit::new(params, witness).expect("witness has the circuit's shape");
     let token = CancelToken::new();
 
-    let mut group = c.benchmark_group(format!("prove_d24_b4_cancel_chunk_2^{}", CANCEL_CHUNK.ilog2()));
+    let mut group = c.benchmark_group(format!(
+        "prove_d24_b4_cancel_chunk_2^{}",
+        CANCEL_CHUNK.ilog2()
+    ));
     group
         .sample_size(10)
         .measurement_time(Duration::from_secs(30));

@@ -322,9 +322,19 @@ fn report(args: &LoadArgs, ids: &[String], jobs: &[pb::Job], submit_secs: f64) -
             .map(|t| t.seconds)
             .collect();
         let mean_ms = times.iter().sum::<f64>() * 1e3 / times.len().max(1) as f64;
-        format!("{} {mean_ms:.1} ms", stage.as_str_name().trim_start_matches("STAGE_").to_lowercase())
+        format!(
+            "{} {mean_ms:.1} ms",
+            stage
+                .as_str_name()
+                .trim_start_matches("STAGE_")
+                .to_lowercase()
+        )
     });
-    writeln!(out, "stage means    {}   (per job, on its worker)", stages.join("   "))?;
+    writeln!(
+        out,
+        "stage means    {}   (per job, on its worker)",
+        stages.join("   ")
+    )?;
     // Every accepted job was read back finished (`wait_all`), so none is missing from the store.
     let lost = args.jobs - jobs.len();
     writeln!(

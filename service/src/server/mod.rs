@@ -25,12 +25,12 @@ mod metrics;
 mod pool;
 mod service;
 
+pub use crate::store::Limits;
 pub use auth::{AUTHORIZATION_HEADER, ApiKey, ApiKeyError, TENANT_HEADER, hash_api_key};
 pub use error::ServiceError;
 pub use keys::{KeyError, RollupKeys, key_path, load_or_create};
 pub use metrics::Metrics;
 pub use pool::{WorkerConfig, work};
-pub use crate::store::Limits;
 
 use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Duration};
 

@@ -55,7 +55,7 @@ pub(super) struct GroupCommit(mpsc::Sender<Pending>);
 /// What the writer task reads.
 pub(super) struct Batches(mpsc::Receiver<Pending>);
 
-/// A writer's channel: the store keeps the [`GroupCommit`] and runs [`write`] on the
+/// A writer's channel: the store keeps the [`GroupCommit`] and runs [`Writer::run`] on the
 /// [`Batches`] in a task; the task ends when the last clone of the store is dropped.
 pub(super) fn channel() -> (GroupCommit, Batches) {
     let (sender, receiver) = mpsc::channel(QUEUE);
@@ -113,92 +113,20 @@ where
     })
 }
 
-/// The writer task: stores whatever submissions wait, one transaction per batch, until every
-/// [`GroupCommit`] is dropped.
-pub(super) async fn write<DB>(pool: Pool<DB>, sql: BatchSql, mut batches: Batches)
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
-    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    for<'q> &'q [u8]: Encode<'q, DB> + Type<DB>,
-    for<'q> i32: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
-    for<'r> String: Decode<'r, DB> + Type<DB>,
-    for<'r> i32: Decode<'r, DB> + Type<DB>,
-    for<'r> i64: Decode<'r, DB> + Type<DB>,
-    for<'r> Vec<u8>: Decode<'r, DB> + Type<DB>,
-    for<'a> &'a str: ColumnIndex<DB::Row>,
-{
-    let mut batch = Vec::with_capacity(MAX_BATCH);
-    while batches.0.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        match store_batch(&pool, sql, &batch).await {
-            Ok(results) => {
-                for (pending, result) in batch.drain(..).zip(results) {
-                    // A submitter that gave up waiting no longer needs its answer.
-                    let _ = pending.reply.send(result);
-                }
-            }
-            Err(e) => {
-                tracing::error!(error = %e, jobs = batch.len(), "storing a batch of jobs failed");
-                let message = e.to_string();
-                for pending in batch.drain(..) {
-                    let _ = pending.reply.send(Err(StoreError::Commit(message.clone())));
-                }
-            }
-        }
-    }
-}
-
-/// Stores `batch` in one transaction: one result per submission, or the error that lost the
-/// whole transaction.
-async fn store_batch<DB>(
-    pool: &Pool<DB>,
+/// The writer task of one store: run it with [`Writer::run`].
+pub(super) struct Writer<DB: Database> {
+    pool: Pool<DB>,
     sql: BatchSql,
-    batch: &[Pending],
-) -> Result<Vec<Result<Submitted, StoreError>>, StoreError>
-where
-    DB: Database,
-    for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
-    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    for<'q> &'q [u8]: Encode<'q, DB> + Type<DB>,
-    for<'q> i32: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-    for<'q> Option<i64>: Encode<'q, DB> + Type<DB>,
-    for<'r> String: Decode<'r, DB> + Type<DB>,
-    for<'r> i32: Decode<'r, DB> + Type<DB>,
-    for<'r> i64: Decode<'r, DB> + Type<DB>,
-    for<'r> Vec<u8>: Decode<'r, DB> + Type<DB>,
-    for<'a> &'a str: ColumnIndex<DB::Row>,
-{
-    let mut tx = pool.begin_with(sql.begin).await?;
-    if let Some(serialise) = sql.serialise
-        && batch.iter().any(|pending| pending.limits.any())
-    {
-        sqlx::query(serialise).execute(&mut *tx).await?;
-    }
-    let mut results = Vec::with_capacity(batch.len());
-    for pending in batch {
-        let mut savepoint = Connection::begin(&mut *tx).await?;
-        let result = submit_one(&mut savepoint, pending).await;
-        if result.is_ok() {
-            savepoint.commit().await?;
-        } else {
-            savepoint.rollback().await?;
-        }
-        results.push(result);
-    }
-    tx.commit().await?;
-    Ok(results)
 }
 
-/// One submission inside the batch's transaction: the tenant's job with the same key, or
-/// (within the limits) a new job.
-async fn submit_one<DB>(conn: &mut DB::Connection, pending: &Pending) -> Result<Submitted, StoreError>
+impl<DB: Database> Writer<DB> {
+    /// A writer storing batches in `pool`, opening their transactions as `sql` says.
+    pub(super) fn new(pool: Pool<DB>, sql: BatchSql) -> Self {
+        Self { pool, sql }
+    }
+}
+
+impl<DB> Writer<DB>
 where
     DB: Database,
     for<'c> &'c mut DB::Connection: Executor<'c, Database = DB>,
@@ -215,75 +143,133 @@ where
     for<'r> Vec<u8>: Decode<'r, DB> + Type<DB>,
     for<'a> &'a str: ColumnIndex<DB::Row>,
 {
-    let Pending {
-        job, limits, now_ms, ..
-    } = pending;
-    let by_key = format!("SELECT {COLUMNS} FROM jobs WHERE tenant = $1 AND idempotency_key = $2");
-    if let Some(key) = &job.idempotency_key {
-        // A retry of an accepted submission gets its job back even when the queue is full.
-        let existing = sqlx::query(&by_key)
+    /// Stores whatever submissions wait, one transaction per batch, until every
+    /// [`GroupCommit`] is dropped.
+    pub(super) async fn run(self, mut batches: Batches) {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        while batches.0.recv_many(&mut batch, MAX_BATCH).await > 0 {
+            match self.store_batch(&batch).await {
+                Ok(results) => {
+                    for (pending, result) in batch.drain(..).zip(results) {
+                        // A submitter that gave up waiting no longer needs its answer.
+                        let _ = pending.reply.send(result);
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, jobs = batch.len(), "storing a batch of jobs failed");
+                    let message = e.to_string();
+                    for pending in batch.drain(..) {
+                        let _ = pending.reply.send(Err(StoreError::Commit(message.clone())));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Stores `batch` in one transaction: one result per submission, or the error that lost
+    /// the whole transaction.
+    async fn store_batch(
+        &self,
+        batch: &[Pending],
+    ) -> Result<Vec<Result<Submitted, StoreError>>, StoreError> {
+        let mut tx = self.pool.begin_with(self.sql.begin).await?;
+        if let Some(serialise) = self.sql.serialise
+            && batch.iter().any(|pending| pending.limits.any())
+        {
+            sqlx::query(serialise).execute(&mut *tx).await?;
+        }
+        let mut results = Vec::with_capacity(batch.len());
+        for pending in batch {
+            let mut savepoint = Connection::begin(&mut *tx).await?;
+            let result = Self::submit_one(&mut savepoint, pending).await;
+            if result.is_ok() {
+                savepoint.commit().await?;
+            } else {
+                savepoint.rollback().await?;
+            }
+            results.push(result);
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    /// One submission inside the batch's transaction: the tenant's job with the same key, or
+    /// (within the limits) a new job.
+    async fn submit_one(
+        conn: &mut DB::Connection,
+        pending: &Pending,
+    ) -> Result<Submitted, StoreError> {
+        let Pending {
+            job,
+            limits,
+            now_ms,
+            ..
+        } = pending;
+        let by_key =
+            format!("SELECT {COLUMNS} FROM jobs WHERE tenant = $1 AND idempotency_key = $2");
+        if let Some(key) = &job.idempotency_key {
+            // A retry of an accepted submission gets its job back even when the queue is full.
+            let existing = sqlx::query(&by_key)
+                .bind(job.tenant.as_str())
+                .bind(Some(key.as_str()))
+                .fetch_optional(&mut *conn)
+                .await?;
+            if let Some(row) = existing {
+                return job_from_row(&row).map(|job| Submitted {
+                    job,
+                    created: false,
+                });
+            }
+        }
+        if let Some(limit) = limits.max_queued {
+            let queued = counts::<DB, _>(&mut *conn, None).await?.queued;
+            if queued >= limit {
+                return Err(StoreError::QueueFull { queued, limit });
+            }
+        }
+        if let Some(limit) = limits.max_active_per_tenant {
+            let tenant = counts::<DB, _>(&mut *conn, Some(job.tenant.as_str())).await?;
+            let active = tenant.queued + tenant.running;
+            if active >= limit {
+                return Err(StoreError::TenantLimit {
+                    tenant: job.tenant.clone(),
+                    active,
+                    limit,
+                });
+            }
+        }
+        let insert = format!(
+            "INSERT INTO jobs (id, tenant, idempotency_key, statement, backend, payload, \
+             priority, deadline_ms, state, stage, max_attempts, created_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 'queued', $9, $10) \
+             ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING {COLUMNS}"
+        );
+        let inserted = sqlx::query(&insert)
+            .bind(new_id().as_str())
             .bind(job.tenant.as_str())
-            .bind(Some(key.as_str()))
+            .bind(job.idempotency_key.as_deref())
+            .bind(job.statement.as_str())
+            .bind(job.backend.as_str())
+            .bind(job.payload.as_slice())
+            .bind(job.priority)
+            .bind(job.deadline_ms.map(to_i64))
+            .bind(to_i32(job.max_attempts))
+            .bind(to_i64(*now_ms))
             .fetch_optional(&mut *conn)
             .await?;
-        if let Some(row) = existing {
-            return Ok(Submitted {
-                job: job_from_row(&row)?,
-                created: false,
-            });
+        if let Some(row) = inserted {
+            return job_from_row(&row).map(|job| Submitted { job, created: true });
         }
+        // Another process inserted the key after the look-up above and committed.
+        let existing = sqlx::query(&by_key)
+            .bind(job.tenant.as_str())
+            .bind(job.idempotency_key.as_deref())
+            .fetch_optional(&mut *conn)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("idempotent job vanished".into()))?;
+        Ok(Submitted {
+            job: job_from_row(&existing)?,
+            created: false,
+        })
     }
-    if let Some(limit) = limits.max_queued {
-        let queued = counts(&mut *conn, None).await?.queued;
-        if queued >= limit {
-            return Err(StoreError::QueueFull { queued, limit });
-        }
-    }
-    if let Some(limit) = limits.max_active_per_tenant {
-        let tenant = counts(&mut *conn, Some(job.tenant.as_str())).await?;
-        let active = tenant.queued + tenant.running;
-        if active >= limit {
-            return Err(StoreError::TenantLimit {
-                tenant: job.tenant.clone(),
-                active,
-                limit,
-            });
-        }
-    }
-    let insert = format!(
-        "INSERT INTO jobs (id, tenant, idempotency_key, statement, backend, payload, \
-         priority, deadline_ms, state, stage, max_attempts, created_ms) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 'queued', $9, $10) \
-         ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING {COLUMNS}"
-    );
-    let inserted = sqlx::query(&insert)
-        .bind(new_id().as_str())
-        .bind(job.tenant.as_str())
-        .bind(job.idempotency_key.as_deref())
-        .bind(job.statement.as_str())
-        .bind(job.backend.as_str())
-        .bind(job.payload.as_slice())
-        .bind(job.priority)
-        .bind(job.deadline_ms.map(to_i64))
-        .bind(to_i32(job.max_attempts))
-        .bind(to_i64(*now_ms))
-        .fetch_optional(&mut *conn)
-        .await?;
-    if let Some(row) = inserted {
-        return Ok(Submitted {
-            job: job_from_row(&row)?,
-            created: true,
-        });
-    }
-    // Another process inserted the key after the look-up above and committed.
-    let existing = sqlx::query(&by_key)
-        .bind(job.tenant.as_str())
-        .bind(job.idempotency_key.as_deref())
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| StoreError::Corrupt("idempotent job vanished".into()))?;
-    Ok(Submitted {
-        job: job_from_row(&existing)?,
-        created: false,
-    })
 }

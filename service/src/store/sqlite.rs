@@ -15,7 +15,7 @@ use sqlx::{
 use super::{
     Claimed, Counts, Job, JobState, JobStore, Limits, ListQuery, NewJob, Page, ProofOutput, Stage,
     StoreError, Submitted,
-    group::{self, BatchSql, GroupCommit},
+    group::{self, BatchSql, GroupCommit, Writer},
     row::{COLUMNS, Embedded, LIST_COLUMNS, cursor, job_from_row, migrate, to_i64},
 };
 
@@ -81,7 +81,7 @@ impl SqliteStore {
             .await?;
         migrate(&pool, MIGRATIONS).await?;
         let (group, batches) = group::channel();
-        tokio::spawn(group::write(pool.clone(), SUBMIT_BATCH, batches));
+        tokio::spawn(Writer::new(pool.clone(), SUBMIT_BATCH).run(batches));
         Ok(Self { pool, group })
     }
 

@@ -6,8 +6,7 @@
 use std::{collections::HashSet, sync::Arc};
 
 use bulwark_service::store::{
-    Job, JobState, JobStore, Limits, ListQuery, NewJob, ProofOutput, Stage, StageTiming,
-    StoreError,
+    Job, JobState, JobStore, Limits, ListQuery, NewJob, ProofOutput, Stage, StageTiming, StoreError,
 };
 
 const LEASE: u64 = 1_000;
@@ -253,8 +252,13 @@ async fn burst(store: &Store, tenants: &[&str], count: usize, limits: Limits) ->
                 assert!(submitted.created);
                 stored[t] += 1;
             }
-            (_, Err(StoreError::QueueFull { limit, .. } | StoreError::TenantLimit { limit, .. })) => {
-                assert!(limits.max_queued == Some(limit) || limits.max_active_per_tenant == Some(limit));
+            (
+                _,
+                Err(StoreError::QueueFull { limit, .. } | StoreError::TenantLimit { limit, .. }),
+            ) => {
+                assert!(
+                    limits.max_queued == Some(limit) || limits.max_active_per_tenant == Some(limit)
+                );
             }
             (_, Err(e)) => panic!("a submission failed: {e}"),
         }
@@ -274,16 +278,31 @@ pub(crate) async fn concurrent_submits_never_pass_the_queue_depth(store: Store) 
     // A claimed job leaves room for one more.
     claim(&*store, "w", 100).await.expect("claimed");
     assert_eq!(burst(&store, &["t"], 8, limits).await, [1]);
-    let refused = store.submit_limited(new_job("t", None, 0), &limits, 200).await;
+    let refused = store
+        .submit_limited(new_job("t", None, 0), &limits, 200)
+        .await;
     assert!(
-        matches!(refused, Err(StoreError::QueueFull { queued: 5, limit: 5 })),
+        matches!(
+            refused,
+            Err(StoreError::QueueFull {
+                queued: 5,
+                limit: 5
+            })
+        ),
         "{refused:?}"
     );
     // A resubmission of a stored key still gets its job back.
     let unlimited = Limits::default();
-    store.cancel("t", &submit(&*store, 0, 300).await, 301).await.expect("cancel");
-    let kept = store.submit_limited(new_job("t", Some("k"), 0), &unlimited, 302).await;
-    let again = store.submit_limited(new_job("t", Some("k"), 0), &limits, 303).await;
+    store
+        .cancel("t", &submit(&*store, 0, 300).await, 301)
+        .await
+        .expect("cancel");
+    let kept = store
+        .submit_limited(new_job("t", Some("k"), 0), &unlimited, 302)
+        .await;
+    let again = store
+        .submit_limited(new_job("t", Some("k"), 0), &limits, 303)
+        .await;
     assert_eq!(
         again.expect("resubmission").job.id,
         kept.expect("submit").job.id
@@ -298,16 +317,28 @@ pub(crate) async fn concurrent_submits_never_pass_a_tenants_limit(store: Store) 
     assert_eq!(burst(&store, &["a", "b"], 20, limits).await, [3, 3]);
     // Running jobs count too: a claim leaves the tenant at its limit.
     claim(&*store, "w", 100).await.expect("claimed");
-    let refused = store.submit_limited(new_job("a", None, 0), &limits, 200).await;
-    let refused_b = store.submit_limited(new_job("b", None, 0), &limits, 200).await;
+    let refused = store
+        .submit_limited(new_job("a", None, 0), &limits, 200)
+        .await;
+    let refused_b = store
+        .submit_limited(new_job("b", None, 0), &limits, 200)
+        .await;
     assert!(
         [&refused, &refused_b].iter().all(|r| matches!(
             r,
-            Err(StoreError::TenantLimit { active: 3, limit: 3, .. })
+            Err(StoreError::TenantLimit {
+                active: 3,
+                limit: 3,
+                ..
+            })
         )),
         "{refused:?} {refused_b:?}"
     );
-    assert_eq!(burst(&store, &["c"], 5, limits).await, [3], "other tenants are apart");
+    assert_eq!(
+        burst(&store, &["c"], 5, limits).await,
+        [3],
+        "other tenants are apart"
+    );
 }
 
 pub(crate) async fn concurrent_claims_take_each_job_once(store: Store) {
