@@ -23,8 +23,9 @@ use crate::{
     store::{Claimed, Job, JobState, JobStore, ProofOutput, Stage, StageTiming, now_ms},
 };
 
-/// How often a running job's supervisor re-reads the job when no in-process event arrives.
-const CANCEL_POLL: Duration = Duration::from_millis(200);
+/// How often a running job's supervisor re-reads the job when no in-process event arrives: a
+/// CancelJob served by another process is seen within this (one indexed read per running job).
+const CANCEL_POLL: Duration = Duration::from_millis(50);
 
 /// The stored payload of a rollup job.
 #[derive(Serialize, Deserialize)]

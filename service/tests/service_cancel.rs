@@ -6,9 +6,8 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use bulwark_circuits::rollup::{self, RollupCircuit, RollupParams, sample};
-use bulwark_prover::{CancelToken, ProverError, ProvingKey, Validate, prove, prove_cancellable};
-use bulwark_service::{client::SubmitOptions, proto::v1 as pb, server::key_path};
+use bulwark_circuits::rollup::RollupParams;
+use bulwark_service::{client::SubmitOptions, proto::v1 as pb};
 use common::{LIMIT, submit, wait};
 
 fn params() -> RollupParams {
@@ -74,45 +73,4 @@ async fn cancelling_a_running_proof_frees_the_worker_at_once() {
     assert_eq!(job.state(), pb::JobState::Cancelled);
     assert!(job.proof.is_empty(), "no late result");
     server.stop().await;
-}
-
-/// Proves the sample batch for `seed` with `f`, returning its wall time.
-fn time_proof(seed: u64, f: impl FnOnce(RollupCircuit) -> Result<(), ProverError>) -> Duration {
-    let params = params();
-    let mut s = sample::demo(&params, 3, seed).expect("sample");
-    let witness = rollup::build_witness(&mut s.state, &s.batch, &params).expect("witness");
-    let circuit = RollupCircuit::new(params, witness).expect("circuit");
-    let start = Instant::now();
-    f(circuit).expect("proof");
-    start.elapsed()
-}
-
-/// What slicing the MSMs for cancellation costs: `prove_cancellable` against `prove` on the
-/// same key and witnesses, alternating, medians of 3. Run with
-/// `cargo test -p bulwark-service --release --test service_cancel -- --ignored --nocapture`.
-#[test]
-#[ignore = "timing run"]
-fn cancel_overhead() {
-    let file = std::fs::File::open(key_path(&common::big_keys(), params())).expect("key file");
-    let pk = ProvingKey::read_from(std::io::BufReader::new(file), Validate::No).expect("key");
-    let token = CancelToken::new();
-    let plain = |c: RollupCircuit| prove(&pk, c, &mut rand::thread_rng()).map(drop);
-    let sliced =
-        |c: RollupCircuit| prove_cancellable(&pk, c, &mut rand::thread_rng(), &token).map(drop);
-    // The first call of each prepares its queries.
-    time_proof(1, plain);
-    time_proof(1, sliced);
-    let (mut a, mut b) = (Vec::new(), Vec::new());
-    for seed in 2..5 {
-        a.push(time_proof(seed, plain));
-        b.push(time_proof(seed, sliced));
-    }
-    a.sort();
-    b.sort();
-    let (a, b) = (a[1].as_secs_f64(), b[1].as_secs_f64());
-    eprintln!(
-        "prove {a:.3} s, prove_cancellable {b:.3} s: ratio {:.3} ({} threads)",
-        b / a,
-        rayon::current_num_threads()
-    );
 }

@@ -70,4 +70,40 @@ mod postgres {
         let store = PgStore::connect(&url).await.expect("reconnect");
         crate::suite::submit_one(&store).await;
     }
+
+    /// A row PostgreSQL refuses (text with a NUL byte) fails alone; the submissions sharing
+    /// its batch are stored.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_bad_row_fails_alone_in_its_batch() {
+        use bulwark_service::store::{JobStore, NewJob};
+        let Some(store) = fresh("a_bad_row_fails_alone").await else {
+            return;
+        };
+        let store = std::sync::Arc::new(store);
+        let mut tasks = tokio::task::JoinSet::new();
+        for i in 0..32 {
+            let store = store.clone();
+            tasks.spawn(async move {
+                let tenant = if i == 7 { "bad\0tenant" } else { "t" };
+                let job = NewJob {
+                    tenant: tenant.into(),
+                    idempotency_key: None,
+                    statement: "rollup".into(),
+                    backend: "groth16".into(),
+                    payload: b"{}".to_vec(),
+                    priority: 0,
+                    deadline_ms: None,
+                    max_attempts: 1,
+                };
+                (i, store.submit(job, 1).await)
+            });
+        }
+        while let Some(result) = tasks.join_next().await {
+            match result.expect("task") {
+                (7, result) => assert!(result.is_err(), "NUL byte accepted: {result:?}"),
+                (i, result) => assert!(result.expect("a good row").created, "job {i}"),
+            }
+        }
+        assert_eq!(store.counts(None).await.expect("counts").queued, 31);
+    }
 }

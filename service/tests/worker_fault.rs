@@ -143,7 +143,7 @@ async fn cancel_stops_a_proof_in_a_worker_process(name: &str, store: &str) {
     worker.wait_for("result discarded", Duration::from_secs(20));
     let stopped = asked.elapsed();
     eprintln!("worker process free {stopped:?} after CancelJob");
-    // The supervisor saw the cancellation while the job ran (polling every 200 ms) and
+    // The supervisor saw the cancellation while the job ran (polling every 50 ms) and
     // stopped the proof: a proof that ran to the end would only have its result discarded.
     assert_eq!(
         worker.count("job cancelled or lease lost: stopping the proof"),

@@ -48,8 +48,8 @@ impl CancelToken {
 
 /// Bases per MSM slice of [`crate::prove_cancellable`]. With the five query MSMs sharing two
 /// cores, one 2^14-term G2 slice (the slowest kind) takes about a quarter of a second, so a
-/// cancelled proof stops well within a second; see `cancel_overhead` in the service's tests for
-/// what slicing costs.
+/// cancelled proof stops well within a second; `cargo bench -p bulwark-benches --bench cancel`
+/// measures what slicing costs.
 pub const CANCEL_CHUNK: usize = 1 << 14;
 
 /// Wall times of one [`crate::prove_cancellable`] call.

@@ -314,6 +314,27 @@ fn report(args: &LoadArgs, ids: &[String], jobs: &[pb::Job], submit_secs: f64) -
             latency[latency.len() - 1]
         )?;
     }
+    let stages = [pb::Stage::Check, pb::Stage::Witness, pb::Stage::Prove].map(|stage| {
+        let times: Vec<f64> = jobs
+            .iter()
+            .flat_map(|job| &job.timings)
+            .filter(|t| t.stage() == stage)
+            .map(|t| t.seconds)
+            .collect();
+        let mean_ms = times.iter().sum::<f64>() * 1e3 / times.len().max(1) as f64;
+        format!(
+            "{} {mean_ms:.1} ms",
+            stage
+                .as_str_name()
+                .trim_start_matches("STAGE_")
+                .to_lowercase()
+        )
+    });
+    writeln!(
+        out,
+        "stage means    {}   (per job, on its worker)",
+        stages.join("   ")
+    )?;
     // Every accepted job was read back finished (`wait_all`), so none is missing from the store.
     let lost = args.jobs - jobs.len();
     writeln!(

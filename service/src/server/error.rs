@@ -42,26 +42,6 @@ pub enum ServiceError {
         /// Its value.
         value: String,
     },
-    /// The queue holds as many jobs as it may.
-    #[error("queue is full: {queued} jobs queued, the limit is {limit}; retry later")]
-    QueueFull {
-        /// Jobs queued now.
-        queued: u64,
-        /// The configured queue depth.
-        limit: u64,
-    },
-    /// The tenant has as many unfinished jobs as it may.
-    #[error(
-        "tenant {tenant:?} has {active} queued or running jobs, the limit is {limit}; retry later"
-    )]
-    TenantLimit {
-        /// The tenant.
-        tenant: String,
-        /// Its queued and running jobs.
-        active: u64,
-        /// The configured limit.
-        limit: u64,
-    },
     /// No such job for this tenant.
     #[error("job {0} not found")]
     NotFound(String),
@@ -92,7 +72,7 @@ impl From<ServiceError> for Status {
             | ServiceError::Invalid { .. } => Status::invalid_argument(message),
             ServiceError::Unsupported { .. } => Status::unimplemented(message),
             ServiceError::NotFound(_) => Status::not_found(message),
-            ServiceError::QueueFull { .. } | ServiceError::TenantLimit { .. } => {
+            ServiceError::Store(StoreError::QueueFull { .. } | StoreError::TenantLimit { .. }) => {
                 Status::resource_exhausted(message)
             }
             ServiceError::Store(e) => {

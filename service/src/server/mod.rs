@@ -25,6 +25,7 @@ mod metrics;
 mod pool;
 mod service;
 
+pub use crate::store::Limits;
 pub use auth::{AUTHORIZATION_HEADER, ApiKey, ApiKeyError, TENANT_HEADER, hash_api_key};
 pub use error::ServiceError;
 pub use keys::{KeyError, RollupKeys, key_path, load_or_create};
@@ -84,15 +85,6 @@ pub struct ServeConfig {
     pub metrics_listen: Option<SocketAddr>,
     /// How long finished jobs are kept; `None`: forever.
     pub retention: Option<Duration>,
-}
-
-/// Limits on what the queue accepts (`RESOURCE_EXHAUSTED` beyond them).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Limits {
-    /// Most jobs queued at once (all tenants); `None`: unlimited.
-    pub max_queued: Option<u64>,
-    /// Most queued plus running jobs per tenant; `None`: unlimited.
-    pub max_active_per_tenant: Option<u64>,
 }
 
 /// PEM files of the server's TLS identity and, for mTLS, the CA that signs client certificates.

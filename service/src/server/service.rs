@@ -9,7 +9,7 @@ use tonic::{Request, Response, Status};
 
 use super::{Limits, ServiceError, auth::tenant, convert, keys::RollupKeys, metrics::Metrics};
 use crate::{
-    store::{JobStore, ListQuery, NewJob, now_ms},
+    store::{JobStore, ListQuery, NewJob, StoreError, now_ms},
     worker::{Events, RollupPayload},
 };
 
@@ -76,11 +76,10 @@ impl ProverService {
             what: "witness",
             value: format!("validation panicked: {e}"),
         })??;
-        self.check_limits(&tenant).await?;
         let key = Some(req.idempotency_key).filter(|k| !k.is_empty());
         let submitted = self
             .store
-            .submit(
+            .submit_limited(
                 NewJob {
                     tenant,
                     idempotency_key: key,
@@ -91,9 +90,15 @@ impl ProverService {
                     deadline_ms: req.deadline_unix_ms,
                     max_attempts: self.max_attempts,
                 },
+                &self.limits,
                 now_ms(),
             )
-            .await?;
+            .await
+            .inspect_err(|e| match e {
+                StoreError::QueueFull { .. } => self.metrics.rejected("queue_full"),
+                StoreError::TenantLimit { .. } => self.metrics.rejected("tenant_limit"),
+                _ => {}
+            })?;
         if submitted.created {
             tracing::info!(id = %submitted.job.id, priority = req.priority, "job queued");
             self.events.bump();
@@ -102,31 +107,6 @@ impl ProverService {
             job_id: submitted.job.id,
             created: submitted.created,
         })
-    }
-
-    /// Refuses a new job when the queue or the tenant is at its limit. Checked before the
-    /// insert, not atomically with it: concurrent submissions may pass a limit by a few jobs.
-    async fn check_limits(&self, tenant: &str) -> Result<(), ServiceError> {
-        if let Some(limit) = self.limits.max_queued {
-            let queued = self.store.counts(None).await?.queued;
-            if queued >= limit {
-                self.metrics.rejected("queue_full");
-                return Err(ServiceError::QueueFull { queued, limit });
-            }
-        }
-        if let Some(limit) = self.limits.max_active_per_tenant {
-            let counts = self.store.counts(Some(tenant)).await?;
-            let active = counts.queued + counts.running;
-            if active >= limit {
-                self.metrics.rejected("tenant_limit");
-                return Err(ServiceError::TenantLimit {
-                    tenant: tenant.to_owned(),
-                    active,
-                    limit,
-                });
-            }
-        }
-        Ok(())
     }
 
     async fn job(&self, tenant: &str, id: &str) -> Result<crate::store::Job, ServiceError> {

@@ -23,6 +23,29 @@ pub enum StoreError {
     /// The store needs a cargo feature this build lacks.
     #[error("this bulwark was built without the `{0}` feature")]
     Unsupported(&'static str),
+    /// The queue holds as many jobs as it may.
+    #[error("queue is full: {queued} jobs queued, the limit is {limit}; retry later")]
+    QueueFull {
+        /// Jobs queued now.
+        queued: u64,
+        /// The configured queue depth.
+        limit: u64,
+    },
+    /// The tenant has as many unfinished jobs as it may.
+    #[error(
+        "tenant {tenant:?} has {active} queued or running jobs, the limit is {limit}; retry later"
+    )]
+    TenantLimit {
+        /// The tenant.
+        tenant: String,
+        /// Its queued and running jobs.
+        active: u64,
+        /// The configured limit.
+        limit: u64,
+    },
+    /// The transaction holding a batch of submissions failed, so none of them was stored.
+    #[error("job store: storing the submission failed: {0}")]
+    Commit(String),
     /// A stored row holds a value this version cannot read.
     #[error("job store row is corrupt: {0}")]
     Corrupt(String),

@@ -12,6 +12,7 @@
 //! Times are Unix milliseconds passed in by the caller, so tests can move the clock.
 
 mod error;
+mod group;
 #[cfg(feature = "postgres")]
 mod postgres;
 mod row;
@@ -23,8 +24,8 @@ pub use error::StoreError;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use types::{
-    Claimed, Counts, Job, JobState, ListQuery, NewJob, Page, ProofOutput, Stage, StageTiming,
-    Submitted,
+    Claimed, Counts, Job, JobState, Limits, ListQuery, NewJob, Page, ProofOutput, Stage,
+    StageTiming, Submitted,
 };
 
 use std::{path::Path, sync::Arc};
@@ -38,8 +39,21 @@ use async_trait::async_trait;
 #[async_trait]
 pub trait JobStore: Send + Sync + 'static {
     /// Stores a queued job, or returns the tenant's existing job with the same idempotency key
-    /// (`created: false`).
-    async fn submit(&self, job: NewJob, now_ms: u64) -> Result<Submitted, StoreError>;
+    /// (`created: false`); no limits.
+    async fn submit(&self, job: NewJob, now_ms: u64) -> Result<Submitted, StoreError> {
+        self.submit_limited(job, &Limits::default(), now_ms).await
+    }
+
+    /// [`submit`](JobStore::submit) within `limits`, checked atomically with the insert
+    /// (concurrent submissions never pass them): [`StoreError::QueueFull`] or
+    /// [`StoreError::TenantLimit`] when a new job would exceed one. A resubmission with a
+    /// stored idempotency key returns its job whatever the limits.
+    async fn submit_limited(
+        &self,
+        job: NewJob,
+        limits: &Limits,
+        now_ms: u64,
+    ) -> Result<Submitted, StoreError>;
 
     /// One of the tenant's jobs.
     async fn get(&self, tenant: &str, id: &str) -> Result<Option<Job>, StoreError>;

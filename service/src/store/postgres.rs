@@ -3,11 +3,12 @@
 //!
 //! Claims pick the next queued job with `FOR UPDATE SKIP LOCKED`, so concurrent workers never
 //! wait on each other's row and never take the same job. Every other state change is one
-//! conditional `UPDATE` that only applies under the expected state and lease owner. Idempotent
-//! submission relies on the `(tenant, idempotency_key)` unique constraint: of two racing
-//! inserts, the second waits for the first to commit and then inserts nothing. A submission is
-//! committed (`synchronous_commit` as the server sets it, `on` by default) before
-//! [`JobStore::submit`] returns.
+//! conditional `UPDATE` that only applies under the expected state and lease owner. Submissions
+//! are group-committed (see `group`). Idempotent submission relies on the
+//! `(tenant, idempotency_key)` unique constraint: of two racing inserts, the second waits for
+//! the first to commit and then inserts nothing. A submission is committed
+//! (`synchronous_commit` as the server sets it, `on` by default) before
+//! [`JobStore::submit_limited`] returns.
 
 use std::time::Duration;
 
@@ -18,12 +19,10 @@ use sqlx::{
 };
 
 use super::{
-    Claimed, Counts, Job, JobState, JobStore, ListQuery, NewJob, Page, ProofOutput, Stage,
+    Claimed, Counts, Job, JobState, JobStore, Limits, ListQuery, NewJob, Page, ProofOutput, Stage,
     StoreError, Submitted,
-    row::{
-        COLUMNS, Embedded, LIST_COLUMNS, cursor, job_from_row, migrate, new_id, to_i32, to_i64,
-        to_u64,
-    },
+    group::{self, BatchSql, GroupCommit, Writer},
+    row::{COLUMNS, Embedded, LIST_COLUMNS, cursor, job_from_row, migrate, to_i64},
 };
 
 /// The PostgreSQL schema's migrations, in order.
@@ -33,10 +32,19 @@ const MIGRATIONS: Embedded = Embedded(&[(
     include_str!("../../migrations/postgres/0001_jobs.sql"),
 )]);
 
+/// Submission batches that check limits first take a transaction-scoped advisory lock (the
+/// key spells "bulwark" in ASCII), so the writers of all processes sharing the queue check
+/// and insert one batch at a time; batches without limits run side by side.
+const SUBMIT_BATCH: BatchSql = BatchSql {
+    begin: "BEGIN",
+    serialise: Some("SELECT pg_advisory_xact_lock(27713656437437035)"),
+};
+
 /// The PostgreSQL job store.
 #[derive(Clone, Debug)]
 pub struct PgStore {
     pool: PgPool,
+    group: GroupCommit,
 }
 
 impl PgStore {
@@ -57,7 +65,9 @@ impl PgStore {
             .connect_with(options)
             .await?;
         migrate(&pool, MIGRATIONS).await?;
-        Ok(Self { pool })
+        let (group, batches) = group::channel();
+        tokio::spawn(Writer::new(pool.clone(), SUBMIT_BATCH).run(batches));
+        Ok(Self { pool, group })
     }
 
     async fn job_where(&self, condition: &str, a: &str, b: Option<&str>) -> QueryJob {
@@ -94,45 +104,13 @@ fn redact(url: &str) -> String {
 
 #[async_trait]
 impl JobStore for PgStore {
-    async fn submit(&self, job: NewJob, now_ms: u64) -> Result<Submitted, StoreError> {
-        let sql = format!(
-            "INSERT INTO jobs (id, tenant, idempotency_key, statement, backend, payload, \
-             priority, deadline_ms, state, stage, max_attempts, created_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'queued', 'queued', $9, $10) \
-             ON CONFLICT (tenant, idempotency_key) DO NOTHING RETURNING {COLUMNS}"
-        );
-        let inserted = sqlx::query(&sql)
-            .bind(new_id())
-            .bind(&job.tenant)
-            .bind(&job.idempotency_key)
-            .bind(&job.statement)
-            .bind(&job.backend)
-            .bind(&job.payload)
-            .bind(job.priority)
-            .bind(job.deadline_ms.map(to_i64))
-            .bind(to_i32(job.max_attempts))
-            .bind(to_i64(now_ms))
-            .fetch_optional(&self.pool)
-            .await?;
-        if let Some(row) = inserted {
-            return Ok(Submitted {
-                job: job_from_row(&row)?,
-                created: true,
-            });
-        }
-        // The insert conflicted, so the key is set and its job committed.
-        let existing = self
-            .job_where(
-                "tenant = $1 AND idempotency_key = $2",
-                &job.tenant,
-                job.idempotency_key.as_deref(),
-            )
-            .await?
-            .ok_or_else(|| StoreError::Corrupt("idempotent job vanished".into()))?;
-        Ok(Submitted {
-            job: existing,
-            created: false,
-        })
+    async fn submit_limited(
+        &self,
+        job: NewJob,
+        limits: &Limits,
+        now_ms: u64,
+    ) -> Result<Submitted, StoreError> {
+        self.group.submit(job, limits, now_ms).await
     }
 
     async fn get(&self, tenant: &str, id: &str) -> Result<Option<Job>, StoreError> {
@@ -307,19 +285,7 @@ impl JobStore for PgStore {
     }
 
     async fn counts(&self, tenant: Option<&str>) -> Result<Counts, StoreError> {
-        let row = sqlx::query(
-            "SELECT COUNT(*) FILTER (WHERE state = 'queued') AS queued, \
-                    COUNT(*) FILTER (WHERE state = 'running') AS running \
-             FROM jobs WHERE state IN ('queued', 'running') \
-             AND ($1::text IS NULL OR tenant = $1)",
-        )
-        .bind(tenant)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(Counts {
-            queued: to_u64(row.try_get("queued")?),
-            running: to_u64(row.try_get("running")?),
-        })
+        group::counts(&self.pool, tenant).await
     }
 
     async fn purge_finished(&self, before_ms: u64) -> Result<u64, StoreError> {

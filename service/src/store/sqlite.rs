@@ -1,6 +1,6 @@
 //! [`JobStore`] on an embedded SQLite file (WAL, `synchronous = FULL`): one process, any
-//! number of in-process workers. Each state change is one statement, so claims are atomic
-//! without explicit transactions.
+//! number of in-process workers. Submissions are group-committed (see `group`); every other
+//! state change is one statement, so claims are atomic without explicit transactions.
 
 use std::{path::Path, str::FromStr, time::Duration};
 
@@ -13,12 +13,10 @@ use sqlx::{
 };
 
 use super::{
-    Claimed, Counts, Job, JobState, JobStore, ListQuery, NewJob, Page, ProofOutput, Stage,
+    Claimed, Counts, Job, JobState, JobStore, Limits, ListQuery, NewJob, Page, ProofOutput, Stage,
     StoreError, Submitted,
-    row::{
-        COLUMNS, Embedded, LIST_COLUMNS, cursor, job_from_row, migrate, new_id, to_i32, to_i64,
-        to_u64,
-    },
+    group::{self, BatchSql, GroupCommit, Writer},
+    row::{COLUMNS, Embedded, LIST_COLUMNS, cursor, job_from_row, migrate, to_i64},
 };
 
 /// The SQLite schema's migrations, in order.
@@ -28,10 +26,18 @@ const MIGRATIONS: Embedded = Embedded(&[(
     include_str!("../../migrations/sqlite/0001_jobs.sql"),
 )]);
 
+/// Submission batches take the write lock at once: the limits they check stay true until
+/// they commit, and a reader's snapshot never has to be upgraded.
+const SUBMIT_BATCH: BatchSql = BatchSql {
+    begin: "BEGIN IMMEDIATE",
+    serialise: None,
+};
+
 /// The SQLite job store.
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    group: GroupCommit,
 }
 
 impl SqliteStore {
@@ -74,7 +80,9 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         migrate(&pool, MIGRATIONS).await?;
-        Ok(Self { pool })
+        let (group, batches) = group::channel();
+        tokio::spawn(Writer::new(pool.clone(), SUBMIT_BATCH).run(batches));
+        Ok(Self { pool, group })
     }
 
     async fn job_by_id(&self, id: &str) -> Result<Option<Job>, StoreError> {
@@ -89,45 +97,13 @@ impl SqliteStore {
 
 #[async_trait]
 impl JobStore for SqliteStore {
-    async fn submit(&self, job: NewJob, now_ms: u64) -> Result<Submitted, StoreError> {
-        let id = new_id();
-        let inserted = sqlx::query(
-            "INSERT INTO jobs (id, tenant, idempotency_key, statement, backend, payload, \
-             priority, deadline_ms, state, stage, max_attempts, created_ms) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 'queued', ?, ?) \
-             ON CONFLICT (tenant, idempotency_key) DO NOTHING",
-        )
-        .bind(&id)
-        .bind(&job.tenant)
-        .bind(&job.idempotency_key)
-        .bind(&job.statement)
-        .bind(&job.backend)
-        .bind(&job.payload)
-        .bind(job.priority)
-        .bind(job.deadline_ms.map(to_i64))
-        .bind(to_i32(job.max_attempts))
-        .bind(to_i64(now_ms))
-        .execute(&self.pool)
-        .await?
-        .rows_affected()
-            == 1;
-        let stored = if inserted {
-            self.job_by_id(&id).await?
-        } else {
-            let sql =
-                format!("SELECT {COLUMNS} FROM jobs WHERE tenant = ? AND idempotency_key = ?");
-            let row = sqlx::query(&sql)
-                .bind(&job.tenant)
-                .bind(&job.idempotency_key)
-                .fetch_optional(&self.pool)
-                .await?;
-            row.as_ref().map(job_from_row).transpose()?
-        };
-        let job = stored.ok_or_else(|| StoreError::Corrupt("submitted job vanished".into()))?;
-        Ok(Submitted {
-            job,
-            created: inserted,
-        })
+    async fn submit_limited(
+        &self,
+        job: NewJob,
+        limits: &Limits,
+        now_ms: u64,
+    ) -> Result<Submitted, StoreError> {
+        self.group.submit(job, limits, now_ms).await
     }
 
     async fn get(&self, tenant: &str, id: &str) -> Result<Option<Job>, StoreError> {
@@ -306,19 +282,7 @@ impl JobStore for SqliteStore {
     }
 
     async fn counts(&self, tenant: Option<&str>) -> Result<Counts, StoreError> {
-        let row = sqlx::query(
-            "SELECT COALESCE(SUM(state = 'queued'), 0) AS queued, \
-                    COALESCE(SUM(state = 'running'), 0) AS running \
-             FROM jobs WHERE state IN ('queued', 'running') AND (? IS NULL OR tenant = ?)",
-        )
-        .bind(tenant)
-        .bind(tenant)
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(Counts {
-            queued: to_u64(row.try_get("queued")?),
-            running: to_u64(row.try_get("running")?),
-        })
+        group::counts(&self.pool, tenant).await
     }
 
     async fn purge_finished(&self, before_ms: u64) -> Result<u64, StoreError> {

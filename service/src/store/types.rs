@@ -229,3 +229,21 @@ pub struct Counts {
     /// Jobs in state running.
     pub running: u64,
 }
+
+/// Limits on what the queue accepts; [`JobStore::submit_limited`](super::JobStore::submit_limited)
+/// checks them in the transaction that inserts the job, so concurrent submissions never pass
+/// them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// Most jobs queued at once (all tenants); `None`: unlimited.
+    pub max_queued: Option<u64>,
+    /// Most queued plus running jobs per tenant; `None`: unlimited.
+    pub max_active_per_tenant: Option<u64>,
+}
+
+impl Limits {
+    /// Whether any limit is set.
+    pub fn any(&self) -> bool {
+        self.max_queued.is_some() || self.max_active_per_tenant.is_some()
+    }
+}

@@ -6,7 +6,7 @@
 use std::{collections::HashSet, sync::Arc};
 
 use bulwark_service::store::{
-    Job, JobState, JobStore, ListQuery, NewJob, ProofOutput, Stage, StageTiming,
+    Job, JobState, JobStore, Limits, ListQuery, NewJob, ProofOutput, Stage, StageTiming, StoreError,
 };
 
 const LEASE: u64 = 1_000;
@@ -23,6 +23,8 @@ macro_rules! job_store_suite {
             transient_failure_is_retried_while_attempts_remain,
             idempotency_key_returns_the_same_job_per_tenant,
             concurrent_submits_with_one_key_make_one_job,
+            concurrent_submits_never_pass_the_queue_depth,
+            concurrent_submits_never_pass_a_tenants_limit,
             concurrent_claims_take_each_job_once,
             cancel_discards_a_running_jobs_late_result,
             release_requeues_without_spending_an_attempt,
@@ -228,6 +230,115 @@ pub(crate) async fn concurrent_submits_with_one_key_make_one_job(store: Store) {
         ids.insert(submitted.job.id);
     }
     assert_eq!((ids.len(), created), (1, 1), "one job, created once");
+}
+
+/// Submits `count` jobs per tenant at once within `limits`; returns, per tenant, how many
+/// were stored, and checks that every other one was refused by a limit.
+async fn burst(store: &Store, tenants: &[&str], count: usize, limits: Limits) -> Vec<usize> {
+    let mut tasks = tokio::task::JoinSet::new();
+    for (t, tenant) in tenants.iter().enumerate() {
+        for i in 0..count {
+            let (store, tenant) = (store.clone(), tenant.to_string());
+            tasks.spawn(async move {
+                let job = new_job(&tenant, None, 0);
+                (t, store.submit_limited(job, &limits, i as u64).await)
+            });
+        }
+    }
+    let mut stored = vec![0; tenants.len()];
+    while let Some(result) = tasks.join_next().await {
+        match result.expect("task") {
+            (t, Ok(submitted)) => {
+                assert!(submitted.created);
+                stored[t] += 1;
+            }
+            (
+                _,
+                Err(StoreError::QueueFull { limit, .. } | StoreError::TenantLimit { limit, .. }),
+            ) => {
+                assert!(
+                    limits.max_queued == Some(limit) || limits.max_active_per_tenant == Some(limit)
+                );
+            }
+            (_, Err(e)) => panic!("a submission failed: {e}"),
+        }
+    }
+    stored
+}
+
+/// A burst of submissions all checked against the same count would each see room: the check
+/// must be atomic with the insert.
+pub(crate) async fn concurrent_submits_never_pass_the_queue_depth(store: Store) {
+    let limits = Limits {
+        max_queued: Some(5),
+        max_active_per_tenant: None,
+    };
+    assert_eq!(burst(&store, &["t"], 40, limits).await, [5]);
+    assert_eq!(store.counts(None).await.expect("counts").queued, 5);
+    // A claimed job leaves room for one more.
+    claim(&*store, "w", 100).await.expect("claimed");
+    assert_eq!(burst(&store, &["t"], 8, limits).await, [1]);
+    let refused = store
+        .submit_limited(new_job("t", None, 0), &limits, 200)
+        .await;
+    assert!(
+        matches!(
+            refused,
+            Err(StoreError::QueueFull {
+                queued: 5,
+                limit: 5
+            })
+        ),
+        "{refused:?}"
+    );
+    // A resubmission of a stored key still gets its job back.
+    let unlimited = Limits::default();
+    store
+        .cancel("t", &submit(&*store, 0, 300).await, 301)
+        .await
+        .expect("cancel");
+    let kept = store
+        .submit_limited(new_job("t", Some("k"), 0), &unlimited, 302)
+        .await;
+    let again = store
+        .submit_limited(new_job("t", Some("k"), 0), &limits, 303)
+        .await;
+    assert_eq!(
+        again.expect("resubmission").job.id,
+        kept.expect("submit").job.id
+    );
+}
+
+pub(crate) async fn concurrent_submits_never_pass_a_tenants_limit(store: Store) {
+    let limits = Limits {
+        max_queued: None,
+        max_active_per_tenant: Some(3),
+    };
+    assert_eq!(burst(&store, &["a", "b"], 20, limits).await, [3, 3]);
+    // Running jobs count too: a claim leaves the tenant at its limit.
+    claim(&*store, "w", 100).await.expect("claimed");
+    let refused = store
+        .submit_limited(new_job("a", None, 0), &limits, 200)
+        .await;
+    let refused_b = store
+        .submit_limited(new_job("b", None, 0), &limits, 200)
+        .await;
+    assert!(
+        [&refused, &refused_b].iter().all(|r| matches!(
+            r,
+            Err(StoreError::TenantLimit {
+                active: 3,
+                limit: 3,
+                ..
+            })
+        )),
+        "{refused:?} {refused_b:?}"
+    );
+    assert_eq!(
+        burst(&store, &["c"], 5, limits).await,
+        [3],
+        "other tenants are apart"
+    );
 }
 
 pub(crate) async fn concurrent_claims_take_each_job_once(store: Store) {
