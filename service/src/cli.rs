@@ -2,6 +2,7 @@
 
 use std::{num::NonZeroUsize, path::PathBuf};
 
+use bulwark_service::backend::Backend;
 use clap::{Args, Parser, Subcommand};
 
 /// bulwark: zero-knowledge proofs of rollup state transitions over BN254 (Groth16).
@@ -114,12 +115,24 @@ pub struct SampleArgs {
 /// `bulwark rollup prove`.
 #[derive(Debug, Args)]
 pub struct ProveArgs {
-    /// Proving key (proving_key.bin from `rollup setup`).
-    #[arg(long, value_name = "FILE")]
-    pub pk: PathBuf,
-    /// The key's params.json; default: params.json next to the proving key.
+    /// Proving key (proving_key.bin from `rollup setup`); with --backend plonk, the PLONK
+    /// keys live in its directory.
+    #[arg(long, value_name = "FILE", required_unless_present = "keys")]
+    pub pk: Option<PathBuf>,
+    /// Key directory from `rollup setup` (instead of --pk).
+    #[arg(long, value_name = "DIR", conflicts_with = "pk")]
+    pub keys: Option<PathBuf>,
+    /// The key's params.json; default: params.json in the key directory.
     #[arg(long, value_name = "FILE")]
     pub params: Option<PathBuf>,
+    /// The proof system. PLONK keys (plonk_proving_key.bin, plonk_verifying_key.bin,
+    /// kzg_params.bin) are made in the key directory by the first PLONK proof and reused.
+    #[arg(long, value_enum, default_value_t = Backend::Groth16)]
+    pub backend: Backend,
+    /// PLONK: KZG parameters (bulwark's file, from a ceremony) for making the PLONK keys;
+    /// default: INSECURE dev parameters from params.json's seed.
+    #[arg(long, value_name = "FILE")]
+    pub kzg_params: Option<PathBuf>,
     /// The state before the batch (JSON).
     #[arg(long, value_name = "FILE")]
     pub state: PathBuf,
@@ -137,9 +150,15 @@ pub struct ProveArgs {
 /// `bulwark rollup verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Verifying key (verifying_key.bin).
+    /// Verifying key (verifying_key.bin, or plonk_verifying_key.bin with --backend plonk).
     #[arg(long, value_name = "FILE")]
     pub vk: PathBuf,
+    /// The proof system of the key and proof.
+    #[arg(long, value_enum, default_value_t = Backend::Groth16)]
+    pub backend: Backend,
+    /// PLONK: the KZG parameters of the key; default: kzg_params.bin next to --vk.
+    #[arg(long, value_name = "FILE")]
+    pub kzg_params: Option<PathBuf>,
     /// Proof (proof.bin).
     #[arg(long, value_name = "FILE")]
     pub proof: PathBuf,

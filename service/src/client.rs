@@ -7,6 +7,7 @@ use tonic::{
     transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity},
 };
 
+use crate::backend::Backend;
 use crate::server::{AUTHORIZATION_HEADER, TENANT_HEADER};
 
 /// Why a client call failed.
@@ -62,6 +63,8 @@ pub struct SubmitOptions {
     pub priority: i32,
     /// No stage starts after this Unix time (ms).
     pub deadline_unix_ms: Option<u64>,
+    /// The proof system (default Groth16).
+    pub backend: Backend,
 }
 
 /// TLS settings of [`Client::connect_tls`] (PEM contents, not paths).
@@ -163,7 +166,8 @@ impl Client {
         req
     }
 
-    /// Submits a rollup batch (the state and batch JSON documents) for a Groth16 proof.
+    /// Submits a rollup batch (the state and batch JSON documents) for a proof with
+    /// `options.backend`.
     pub async fn submit_rollup(
         &mut self,
         state_json: String,
@@ -172,7 +176,7 @@ impl Client {
     ) -> Result<pb::SubmitJobResponse, ClientError> {
         let req = self.request(pb::SubmitJobRequest {
             statement: pb::StatementKind::Rollup as i32,
-            backend: pb::Backend::Groth16 as i32,
+            backend: options.backend.to_pb() as i32,
             witness: Some(pb::submit_job_request::Witness::Rollup(pb::RollupWitness {
                 state_json,
                 batch_json,
@@ -242,9 +246,18 @@ impl Client {
 
     /// The server's rollup Groth16 verifying key and the shape it is for.
     pub async fn verifying_key(&mut self) -> Result<pb::GetVerifyingKeyResponse, ClientError> {
+        self.verifying_key_for(Backend::Groth16).await
+    }
+
+    /// The rollup verifying key of `backend` (for PLONK with its KZG parameters; the server
+    /// makes the PLONK keys on first use, so the first call may take a while).
+    pub async fn verifying_key_for(
+        &mut self,
+        backend: Backend,
+    ) -> Result<pb::GetVerifyingKeyResponse, ClientError> {
         let req = self.request(pb::GetVerifyingKeyRequest {
             statement: pb::StatementKind::Rollup as i32,
-            backend: pb::Backend::Groth16 as i32,
+            backend: backend.to_pb() as i32,
         });
         Ok(self.inner.get_verifying_key(req).await?.into_inner())
     }

@@ -50,6 +50,25 @@ pub fn prove<C: ConstraintSynthesizer<Fr>>(
     bulwark_prover::prove(pk, circuit, rng)
 }
 
+/// Runs `work`, which cannot observe `cancel`, with a check of `cancel` before and after
+/// ([`ProverError::Cancelled`]): a proof cancelled while it runs is discarded.
+pub fn uninterruptible<T>(
+    cancel: &CancelToken,
+    work: impl FnOnce() -> Result<T, ProverError>,
+) -> Result<T, ProverError> {
+    let check = || {
+        if cancel.is_cancelled() {
+            Err(ProverError::Cancelled)
+        } else {
+            Ok(())
+        }
+    };
+    check()?;
+    let value = work()?;
+    check()?;
+    Ok(value)
+}
+
 /// [`bulwark_prover::prove_cancellable`] on this process's engine: the CPU engine observes
 /// `cancel` between stages and between slices of every MSM and returns its stage timings. The
 /// GPU engine checks `cancel` only before and after the proof (its MSMs are not sliced) and
@@ -62,16 +81,9 @@ pub fn prove_cancellable<C: ConstraintSynthesizer<Fr>>(
 ) -> Result<(ProofWithInputs, Option<ProveTimings>), ProverError> {
     #[cfg(feature = "gpu")]
     if let Some(engine) = GPU.get() {
-        let cancelled = || {
-            if cancel.is_cancelled() {
-                Err(ProverError::Cancelled)
-            } else {
-                Ok(())
-            }
-        };
-        cancelled()?;
-        let proved = pk.with_engine(engine.clone()).prove(circuit, rng)?;
-        cancelled()?;
+        let proved = uninterruptible(cancel, || {
+            pk.with_engine(engine.clone()).prove(circuit, rng)
+        })?;
         return Ok((proved, None));
     }
     bulwark_prover::prove_cancellable(pk, circuit, rng, cancel)

@@ -5,8 +5,10 @@
 //!   metrics ([`server::Metrics`]), retention and a draining shutdown;
 //! - [`store`] — the durable job queue ([`store::JobStore`], [`store::SqliteStore`]);
 //! - [`client::Client`] — a typed client;
-//! - [`engine`] — the MSM engine proofs run on (`--gpu`).
+//! - [`engine`] — the MSM engine proofs run on (`--gpu`);
+//! - [`backend`] — the proof systems (Groth16, PLONK/KZG) and KZG parameters.
 
+pub mod backend;
 pub mod client;
 pub mod engine;
 pub mod server;

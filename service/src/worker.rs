@@ -13,13 +13,14 @@ use std::{
 use bulwark_circuits::rollup::{self, Batch, RollupCircuit, State};
 use bulwark_prover::{CancelToken, ProverError, snarkjs_public};
 
-use crate::engine::prove_cancellable;
+use crate::engine::{prove_cancellable, uninterruptible};
 use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tracing::Instrument;
 
 use crate::{
-    server::{Metrics, RollupKeys},
+    backend::Backend,
+    server::{LazyPlonkKeys, Metrics, RollupKeys},
     store::{Claimed, Job, JobState, JobStore, ProofOutput, Stage, StageTiming, now_ms},
 };
 
@@ -74,6 +75,8 @@ impl RunningJobs {
 pub(crate) struct WorkerContext {
     pub(crate) store: Arc<dyn JobStore>,
     pub(crate) keys: Arc<RollupKeys>,
+    /// The PLONK keys, made on the first PLONK job.
+    pub(crate) plonk: Arc<LazyPlonkKeys>,
     pub(crate) events: Events,
     /// The lease owner: one per server process.
     pub(crate) owner: String,
@@ -292,6 +295,24 @@ async fn prove_job(
     .await?;
 
     gate(Stage::Prove).await?;
+    match Backend::from_name(&job.backend) {
+        Some(Backend::Groth16) => prove_groth16(ctx, circuit, token, timings).await,
+        Some(Backend::Plonk) => prove_plonk(ctx, circuit, token, timings).await,
+        None => Err(Stop::Failed {
+            error: format!("unknown backend {:?} in the stored job", job.backend),
+            retry: false,
+            reason: "payload",
+        }),
+    }
+}
+
+/// The Groth16 prove stage: cancellable between stages and MSM slices.
+async fn prove_groth16(
+    ctx: &Arc<WorkerContext>,
+    circuit: RollupCircuit,
+    token: &CancelToken,
+    mut timings: Vec<StageTiming>,
+) -> Result<ProofOutput, Stop> {
     let (keys, cancel) = (ctx.keys.clone(), token.clone());
     let (proved, prove_timings) =
         stage(
@@ -314,6 +335,38 @@ async fn prove_job(
         .map_err(failed("encode", "encoding the proof"))?;
     Ok(ProofOutput {
         proof,
+        public_inputs: snarkjs_public(&proved.public_inputs),
+        timings,
+    })
+}
+
+/// The PLONK prove stage (halo2): the keys are made first if this is the first PLONK job
+/// (not part of the stage's time); halo2 cannot be interrupted, so a cancellation is seen
+/// before and after the proof.
+async fn prove_plonk(
+    ctx: &Arc<WorkerContext>,
+    circuit: RollupCircuit,
+    token: &CancelToken,
+    mut timings: Vec<StageTiming>,
+) -> Result<ProofOutput, Stop> {
+    let keys = ctx
+        .plonk
+        .get()
+        .await
+        .map_err(failed("keys", "PLONK keys"))?;
+    let cancel = token.clone();
+    let proved = stage(
+        ctx,
+        &mut timings,
+        Stage::Prove,
+        move || match uninterruptible(&cancel, || keys.prove(circuit)) {
+            Err(ProverError::Cancelled) => Err(Stop::Lost),
+            other => other.map_err(failed("prove", "proving")),
+        },
+    )
+    .await?;
+    Ok(ProofOutput {
+        proof: proved.proof,
         public_inputs: snarkjs_public(&proved.public_inputs),
         timings,
     })

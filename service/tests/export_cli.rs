@@ -1,6 +1,7 @@
 //! `bulwark export solidity` with the real binary: the verifier for a rollup key verifies a
-//! proof made by `bulwark rollup prove` in revm, the example contracts compile with the pinned
-//! npm `solc`, and bad key files fail with messages that name them.
+//! proof made by `bulwark rollup prove` in revm (Groth16, and PLONK with `--backend plonk`),
+//! the example contracts compile with the pinned npm `solc`, and bad key files fail with
+//! messages that name them.
 
 // The EVM harness of bulwark-prover's tests; this file uses only part of it.
 #[allow(dead_code)]
@@ -15,9 +16,10 @@ use std::{
 
 use bulwark_prover::{
     Proof,
-    solidity::{SoliditySource, field_word, proof_calldata},
+    plonk::PlonkProof,
+    solidity::{SoliditySource, field_word, plonk_calldata, proof_calldata},
 };
-use support::{Arg, Evm, calldata, compile, js_available};
+use support::{Arg, Evm, calldata, compile, compile_without_yul_optimizer, js_available};
 
 /// `bulwark --quiet ARGS`: (exit success, stdout, stderr).
 fn run(args: &[&str]) -> (bool, String, String) {
@@ -310,4 +312,162 @@ fn bad_key_files_fail_naming_the_file() {
         p(&out),
     ]);
     assert!(!out.exists(), "a failed export wrote {}", out.display());
+}
+
+#[test]
+fn rollup_plonk_proof_from_the_cli_verifies_natively_and_in_the_evm() {
+    let k = keys();
+    let sample = k.rollup.parent().expect("keys root").join("sample");
+    // PLONK keys need only the shape (params.json); they are made by the first proof.
+    let dir = fresh_dir("plonk");
+    let keys_dir = dir.join("keys");
+    std::fs::create_dir_all(&keys_dir).expect("mkdir");
+    std::fs::copy(k.rollup.join("params.json"), keys_dir.join("params.json")).expect("copy");
+    let prove = |out: &Path| {
+        must(&[
+            "rollup",
+            "prove",
+            "--backend",
+            "plonk",
+            "--keys",
+            p(&keys_dir),
+            "--state",
+            p(&sample.join("state.json")),
+            "--batch",
+            p(&sample.join("batch.json")),
+            "--out",
+            p(out),
+        ])
+    };
+    let proved = dir.join("proved");
+    prove(&proved);
+    let made = std::fs::metadata(keys_dir.join("plonk_proving_key.bin"))
+        .and_then(|m| m.modified())
+        .expect("PLONK proving key written");
+    // A second proof reuses the keys.
+    let again = dir.join("again");
+    prove(&again);
+    assert_eq!(
+        std::fs::metadata(keys_dir.join("plonk_proving_key.bin"))
+            .and_then(|m| m.modified())
+            .expect("still there"),
+        made
+    );
+    // Both backends prove the same public inputs from one witness.
+    assert_eq!(
+        std::fs::read_to_string(proved.join("public.json")).expect("public"),
+        std::fs::read_to_string(k.proved.join("public.json")).expect("public")
+    );
+
+    let verify = |backend: &str, vk: &Path, proof: &Path| {
+        run(&[
+            "rollup",
+            "verify",
+            "--backend",
+            backend,
+            "--vk",
+            p(vk),
+            "--proof",
+            p(proof),
+            "--public",
+            p(&proved.join("public.json")),
+        ])
+    };
+    let plonk_vk = keys_dir.join("plonk_verifying_key.bin");
+    let (ok, stdout, stderr) = verify("plonk", &plonk_vk, &proved.join("proof.bin"));
+    assert!(ok && stdout.contains("OK"), "{stdout}{stderr}");
+    // The PLONK proof on the Groth16 key path, and the reverse: refused, naming the system.
+    let (ok, _, stderr) = verify(
+        "groth16",
+        &k.rollup.join("verifying_key.bin"),
+        &proved.join("proof.bin"),
+    );
+    assert!(!ok && stderr.contains("proof system"), "{stderr}");
+    let (ok, _, stderr) = verify("plonk", &plonk_vk, &k.proved.join("proof.bin"));
+    assert!(!ok && stderr.contains("proof system"), "{stderr}");
+    // A tampered public input is refused.
+    let mut public: Vec<String> = serde_json::from_str(
+        &std::fs::read_to_string(proved.join("public.json")).expect("public.json"),
+    )
+    .expect("public.json");
+    public[0] = "1".into();
+    let bad_public = dir.join("bad_public.json");
+    std::fs::write(&bad_public, serde_json::to_string(&public).expect("json")).expect("write");
+    let (ok, _, stderr) = run(&[
+        "rollup",
+        "verify",
+        "--backend",
+        "plonk",
+        "--vk",
+        p(&plonk_vk),
+        "--proof",
+        p(&proved.join("proof.bin")),
+        "--public",
+        p(&bad_public),
+    ]);
+    assert!(!ok && stderr.contains("does NOT verify"), "{stderr}");
+    // --kzg-params belongs to PLONK.
+    let err = must_fail(&[
+        "rollup",
+        "prove",
+        "--keys",
+        p(&k.rollup),
+        "--kzg-params",
+        p(&keys_dir.join("kzg_params.bin")),
+        "--state",
+        p(&sample.join("state.json")),
+        "--batch",
+        p(&sample.join("batch.json")),
+        "--out",
+        p(&dir.join("no")),
+    ]);
+    assert!(err.contains("--kzg-params is for --backend plonk"), "{err}");
+
+    // The exported KZG verifier accepts the CLI's proof in the EVM.
+    let contracts = dir.join("contracts");
+    let err = must_fail(&[
+        "export",
+        "solidity",
+        "--plonk-verifiers",
+        p(&k.rollup),
+        "--out",
+        p(&contracts),
+    ]);
+    assert!(err.contains("has no PLONK keys"), "{err}");
+    let stdout = must(&[
+        "export",
+        "solidity",
+        "--plonk-verifiers",
+        p(&keys_dir),
+        "--out",
+        p(&contracts),
+    ]);
+    let sources = written(&stdout);
+    assert_eq!(sources.len(), 1);
+    assert_eq!(sources[0].contract_name, "RollupPlonkVerifier");
+    if !js_available() {
+        return;
+    }
+    let proof = PlonkProof::read_from(std::fs::File::open(proved.join("proof.bin")).expect("open"))
+        .expect("PLONK proof file");
+    let inputs: Vec<ark_bn254::Fr> = serde_json::from_str::<Vec<String>>(
+        &std::fs::read_to_string(proved.join("public.json")).expect("public.json"),
+    )
+    .expect("public.json")
+    .iter()
+    .map(|s| s.parse().expect("field element"))
+    .collect();
+    let mut evm = Evm::without_code_size_limits();
+    let verifier = evm.deploy(
+        compile_without_yul_optimizer(&sources)
+            .remove("RollupPlonkVerifier")
+            .expect("bytecode"),
+    );
+    assert!(evm.call(verifier, plonk_calldata(&inputs, &proof)).success);
+    let mut tampered = inputs.clone();
+    tampered[2] += ark_bn254::Fr::from(1u64);
+    assert!(
+        !evm.call(verifier, plonk_calldata(&tampered, &proof))
+            .success
+    );
 }

@@ -212,6 +212,8 @@ impl Outcome {
 pub struct Evm {
     evm: MainnetEvm<MainnetContext<CacheDB<EmptyDB>>>,
     nonces: HashMap<Address, u64>,
+    /// Every transaction's gas limit.
+    gas_limit: u64,
 }
 
 /// The default sender, which also deploys every contract.
@@ -224,9 +226,13 @@ impl Evm {
     }
 
     /// An empty chain that deploys code of any size (EIP-170 and EIP-3860 lifted), to measure
-    /// contracts that do not fit mainnet's limits.
+    /// contracts that do not fit mainnet's limits; transactions may use a whole block's 30M
+    /// gas (deploying a 50 KB contract alone costs over 10M).
     pub fn without_code_size_limits() -> Self {
-        Self::with_code_limits(Some(usize::MAX))
+        Self {
+            gas_limit: 30_000_000,
+            ..Self::with_code_limits(Some(usize::MAX))
+        }
     }
 
     fn with_code_limits(limit: Option<usize>) -> Self {
@@ -241,6 +247,7 @@ impl Evm {
         Self {
             evm,
             nonces: HashMap::new(),
+            gas_limit: 10_000_000,
         }
     }
 
@@ -249,7 +256,7 @@ impl Evm {
             .caller(caller)
             .kind(kind)
             .data(Bytes::from(data))
-            .gas_limit(10_000_000)
+            .gas_limit(self.gas_limit)
             .nonce(self.nonces.get(&caller).copied().unwrap_or(0))
             .build()
             .expect("tx")

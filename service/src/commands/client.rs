@@ -4,6 +4,7 @@ use std::{io::Write, path::PathBuf};
 
 use anyhow::{Context, Result};
 use bulwark_service::{
+    backend::Backend,
     client::{Client, ClientTls, SubmitOptions},
     proto::v1 as pb,
     store::now_ms,
@@ -104,6 +105,9 @@ pub struct SubmitArgs {
     /// Fail the job if it has not finished this many seconds from now.
     #[arg(long)]
     pub deadline_secs: Option<u64>,
+    /// The proof system.
+    #[arg(long, value_enum, default_value_t = Backend::Groth16)]
+    pub backend: Backend,
     /// Wait for the job and print its outcome.
     #[arg(long)]
     pub wait: bool,
@@ -185,6 +189,7 @@ async fn command(client: &mut Client, command: ClientCommand) -> Result<()> {
                 deadline_unix_ms: args
                     .deadline_secs
                     .map(|s| now_ms().saturating_add(s.saturating_mul(1000))),
+                backend: args.backend,
             };
             let submitted = client
                 .submit_rollup(
@@ -273,6 +278,7 @@ fn write_job(out: &mut impl Write, job: &pb::Job) -> Result<()> {
     writeln!(out, "job:        {}", job.job_id)?;
     writeln!(out, "state:      {}", job.state().as_str_name())?;
     writeln!(out, "stage:      {}", job.stage().as_str_name())?;
+    writeln!(out, "backend:    {}", job.backend().as_str_name())?;
     writeln!(out, "attempts:   {}", job.attempts)?;
     if !job.error.is_empty() {
         writeln!(out, "error:      {}", job.error)?;

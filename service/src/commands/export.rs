@@ -46,8 +46,9 @@ pub struct SolidityArgs {
     #[arg(long, value_name = "DIR")]
     pub solvency_example: Option<PathBuf>,
     /// A `solvency setup --backend plonk` key directory: writes SolvencyBatchPlonkVerifier.sol
-    /// and SolvencyInclusionPlonkVerifier.sol (PLONK/KZG verifiers; calldata: the public inputs
-    /// as 32-byte words, then the proof).
+    /// and SolvencyInclusionPlonkVerifier.sol; or a rollup key directory with PLONK keys (from
+    /// `rollup prove --backend plonk`): writes RollupPlonkVerifier.sol (PLONK/KZG verifiers;
+    /// calldata: the public inputs as 32-byte words, then the proof).
     #[arg(long, value_name = "DIR")]
     pub plonk_verifiers: Option<PathBuf>,
     /// Output directory (created if missing).
@@ -83,6 +84,9 @@ fn sources(args: &SolidityArgs) -> Result<Vec<SoliditySource>> {
         return Ok(sources.into());
     }
     if let Some(dir) = &args.plonk_verifiers {
+        if rollup::is_key_dir(dir) {
+            return Ok(vec![rollup::plonk_verifier_source(dir)?]);
+        }
         return solvency::plonk_verifier_sources(dir);
     }
     let dir = args.solvency_example.as_ref().context(

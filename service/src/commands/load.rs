@@ -115,6 +115,7 @@ async fn in_process(args: &LoadArgs, params: RollupParams, scratch: PathBuf) -> 
         lease: Duration::from_secs(60),
         max_attempts: 3,
         dev_setup_seed: None,
+        kzg_params: None,
         shutdown_grace: Duration::from_secs(30),
         max_message_bytes: 16 << 20,
         api_keys,

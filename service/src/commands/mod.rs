@@ -1,5 +1,6 @@
 //! The commands, one module per statement.
 
+pub mod backend;
 pub mod bench;
 pub mod bench_solvency;
 pub mod client;

@@ -1,17 +1,31 @@
 //! `bulwark rollup setup | sample | prove | verify | export`.
+//!
+//! Both backends prove from one key directory: `rollup setup` writes the Groth16 keys and
+//! `params.json`; the first `rollup prove --backend plonk` adds the PLONK keys
+//! (`plonk_proving_key.bin`, `plonk_verifying_key.bin`, `kzg_params.bin`; the same files the
+//! prover service makes) and later ones reuse them.
 
-use std::{io::Write, path::Path};
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+};
 
 use anyhow::{Context, Result, bail};
+use bulwark_circuits::halo2::RollupBatchCircuit;
 use bulwark_circuits::rollup::{self, Batch, BatchWitness, RollupCircuit, RollupParams, State};
+use bulwark_prover::plonk::{KzgParams, PlonkVerifyingKey};
+use bulwark_prover::solidity::{SoliditySource, plonk_verifier};
 use bulwark_prover::{ProofWithInputs, ProvingKey, dev_setup_insecure, verify};
+use bulwark_service::backend::{Backend, kzg_params_path};
 use bulwark_service::engine::prove;
+use bulwark_service::server::{load_or_create_plonk, plonk_vk_path};
 use serde::{Deserialize, Serialize};
 
 use crate::{
     cli::{ExportArgs, ProveArgs, RollupCommand, SampleArgs, SetupArgs, ShapeArgs, VerifyArgs},
+    commands::backend::{AnyProof, AnyVerifyingKey, read_kzg_params},
     files,
-    progress::{Progress, timed},
+    progress::{Progress, Stages, timed},
 };
 
 /// Runs one `rollup` subcommand.
@@ -142,20 +156,30 @@ fn sample_cmd(args: &SampleArgs) -> Result<()> {
     Ok(())
 }
 
-fn read_key_params(args: &ProveArgs) -> Result<RollupParams> {
-    let path = args.params.clone().unwrap_or_else(|| {
-        args.pk
-            .parent()
-            .unwrap_or_else(|| Path::new("."))
-            .join("params.json")
-    });
-    read_params_file(&path)
+/// The key directory of `prove`: --keys, or the directory of --pk.
+fn key_dir(args: &ProveArgs) -> PathBuf {
+    match (&args.keys, &args.pk) {
+        (Some(dir), _) => dir.clone(),
+        (None, Some(pk)) => pk.parent().unwrap_or_else(|| Path::new(".")).to_owned(),
+        (None, None) => PathBuf::from("."),
+    }
+}
+
+/// The shape and the dev-setup seed from the key's params.json.
+fn read_key_params(args: &ProveArgs) -> Result<(RollupParams, u64)> {
+    let path = (args.params.clone()).unwrap_or_else(|| key_dir(args).join("params.json"));
+    read_params_and_seed(&path)
         .context("prove needs the key's params.json (from `rollup setup`); pass it with --params")
 }
 
 /// Reads a `params.json` written by `rollup setup`: the shape its keys were made for (warning
 /// on dev keys).
 pub fn read_params_file(path: &Path) -> Result<RollupParams> {
+    read_params_and_seed(path).map(|(params, _)| params)
+}
+
+/// [`read_params_file`] and the seed of the dev setup.
+fn read_params_and_seed(path: &Path) -> Result<(RollupParams, u64)> {
     let kp: KeyParams = files::read_json(path, "key parameters")?;
     if kp.statement != STATEMENT {
         bail!(
@@ -170,8 +194,15 @@ pub fn read_params_file(path: &Path) -> Result<RollupParams> {
             "INSECURE dev keys: anyone who knows the seed can forge proofs"
         );
     }
-    RollupParams::new(kp.depth, kp.batch_size)
-        .with_context(|| format!("{}: invalid parameters", path.display()))
+    let params = RollupParams::new(kp.depth, kp.batch_size)
+        .with_context(|| format!("{}: invalid parameters", path.display()))?;
+    Ok((params, kp.seed))
+}
+
+/// Whether `dir/params.json` is a rollup key directory's (not a solvency one's).
+pub fn is_key_dir(dir: &Path) -> bool {
+    files::read_json::<serde_json::Value>(&dir.join("params.json"), "key parameters")
+        .is_ok_and(|v| v.get("statement").and_then(|s| s.as_str()) == Some(STATEMENT))
 }
 
 /// The result of [`prove_batch`].
@@ -188,10 +219,27 @@ pub struct Proved {
 pub fn prove_batch(
     pk: &ProvingKey,
     params: RollupParams,
+    state: State,
+    batch: &Batch,
+    stages: &mut Stages,
+) -> Result<Proved> {
+    let (circuit, state) = batch_circuit(params, state, batch, stages)?;
+    let proof = stages
+        .run("prove + self-verify", || {
+            prove(pk, circuit, &mut rand::thread_rng())
+        })
+        .context("proving failed")?;
+    Ok(Proved { proof, state })
+}
+
+/// The check and witness stages of [`prove_batch`]: the circuit and the state after the
+/// batch.
+fn batch_circuit(
+    params: RollupParams,
     mut state: State,
     batch: &Batch,
-    stages: &mut crate::progress::Stages,
-) -> Result<Proved> {
+    stages: &mut Stages,
+) -> Result<(RollupCircuit, State)> {
     stages
         .run("check", || rollup::check(&state, batch, &params))
         .context("invalid batch")?;
@@ -201,39 +249,57 @@ pub fn prove_batch(
         })
         .context("building the witness")?;
     let circuit = RollupCircuit::new(params, witness).context("building the circuit")?;
-    let proof = stages
-        .run("prove + self-verify", || {
-            prove(pk, circuit, &mut rand::thread_rng())
-        })
-        .context("proving failed")?;
-    Ok(Proved { proof, state })
+    Ok((circuit, state))
 }
 
 fn prove_cmd(args: &ProveArgs, progress: &Progress) -> Result<()> {
     if args.gpu {
         bulwark_service::engine::use_gpu()?;
     }
-    let params = read_key_params(args)?;
+    if args.kzg_params.is_some() && args.backend != Backend::Plonk {
+        bail!("--kzg-params is for --backend plonk");
+    }
+    let dir = key_dir(args);
+    let (params, seed) = read_key_params(args)?;
     let state: State = files::read_json(&args.state, "state")?;
     let batch: Batch = files::read_json(&args.batch, "batch")?;
 
     let mut stages = progress.stages(5);
-    let pk = stages.run("load proving key", || files::read_pk(&args.pk))?;
-    let proved = prove_batch(&pk, params, state, &batch, &mut stages)?;
+    let (proof, public, state) = match args.backend {
+        Backend::Groth16 => {
+            let pk_path = (args.pk.clone()).unwrap_or_else(|| dir.join("proving_key.bin"));
+            let pk = stages.run("load proving key", || files::read_pk(&pk_path))?;
+            let proved = prove_batch(&pk, params, state, &batch, &mut stages)?;
+            let mut proof = Vec::new();
+            proved.proof.proof.write_to(&mut proof)?;
+            (proof, proved.proof.public_inputs, proved.state)
+        }
+        Backend::Plonk => {
+            let keys = stages.run("load or make PLONK keys", || {
+                load_or_create_plonk(&dir, params, args.kzg_params.as_deref(), Some(seed))
+            })?;
+            let (circuit, state) = batch_circuit(params, state, &batch, &mut stages)?;
+            let proved = stages
+                .run("prove + self-verify", || keys.prove(circuit))
+                .context("proving failed")?;
+            (proved.proof, proved.public_inputs, state)
+        }
+    };
 
     let proof_path = args.out.join("proof.bin");
     let public_path = args.out.join("public.json");
     let state_path = args.out.join("state.out.json");
     stages.run("write", || -> Result<()> {
         files::create_dir(&args.out)?;
-        files::write_proof(&proof_path, &proved.proof.proof)?;
-        files::write_public(&public_path, &proved.proof.public_inputs)?;
-        files::write_json(&state_path, &proved.state)
+        std::fs::write(&proof_path, &proof)
+            .with_context(|| format!("writing {}", proof_path.display()))?;
+        files::write_public(&public_path, &public)?;
+        files::write_json(&state_path, &state)
     })?;
     let timings = stages.finish();
 
     let mut out = std::io::stdout().lock();
-    write_public_inputs(&mut out, &proved.proof.public_inputs)?;
+    write_public_inputs(&mut out, &public)?;
     for path in [&proof_path, &public_path, &state_path] {
         writeln!(out, "wrote {}", path.display())?;
     }
@@ -249,11 +315,49 @@ pub fn write_public_inputs(out: &mut impl Write, inputs: &[ark_bn254::Fr]) -> Re
     Ok(())
 }
 
+/// Reads a rollup PLONK verifying key with the KZG parameters of its size.
+fn read_plonk_vk(path: &Path, kzg: &Path) -> Result<(KzgParams, PlonkVerifyingKey)> {
+    let vk = files::read_artifact(path, "PLONK verifying key", |r| {
+        PlonkVerifyingKey::read_from::<RollupBatchCircuit>(r, ())
+    })?;
+    let kzg = read_kzg_params(kzg)?
+        .downsized(vk.k())
+        .with_context(|| format!("{}: too small for {}", kzg.display(), path.display()))?;
+    Ok((kzg, vk))
+}
+
+/// The EVM verifier of the PLONK keys in the rollup key directory `dir` (calldata: the
+/// three public inputs as 32-byte words, then the proof's transcript).
+pub fn plonk_verifier_source(dir: &Path) -> Result<SoliditySource> {
+    let vk_path = plonk_vk_path(dir);
+    if !vk_path.exists() {
+        bail!(
+            "{} has no PLONK keys ({} is missing): `bulwark rollup prove --backend plonk --keys \
+             {}` makes them",
+            dir.display(),
+            vk_path.display(),
+            dir.display()
+        );
+    }
+    let (kzg, vk) = read_plonk_vk(&vk_path, &kzg_params_path(dir))?;
+    plonk_verifier(&kzg, &vk, 3, "RollupPlonkVerifier")
+        .context("generating the rollup PLONK verifier")
+}
+
 fn verify_cmd(args: &VerifyArgs) -> Result<()> {
-    let vk = files::read_vk(&args.vk)?;
-    let proof = files::read_proof(&args.proof)?;
+    let vk = match args.backend {
+        Backend::Groth16 => AnyVerifyingKey::Groth16(files::read_vk(&args.vk)?),
+        Backend::Plonk => {
+            let kzg = (args.kzg_params.clone()).unwrap_or_else(|| {
+                kzg_params_path(args.vk.parent().unwrap_or_else(|| Path::new(".")))
+            });
+            let (kzg, vk) = read_plonk_vk(&args.vk, &kzg)?;
+            AnyVerifyingKey::Plonk(kzg, vk)
+        }
+    };
+    let proof = AnyProof::read(args.backend, &args.proof)?;
     let public = files::read_public(&args.public)?;
-    verify(&vk, &public, &proof).with_context(|| {
+    vk.verify(&public, &proof).with_context(|| {
         format!(
             "proof {} does NOT verify against {} with public inputs {}",
             args.proof.display(),

@@ -105,6 +105,10 @@ pub struct ProverArgs {
     /// Seed of the INSECURE dev setup run when no proving key exists [default: random].
     #[arg(long, env = "BULWARK_DEV_SETUP_SEED")]
     pub dev_setup_seed: Option<u64>,
+    /// KZG parameters (bulwark's file, from a ceremony) for the PLONK keys, made on the first
+    /// PLONK job [default: INSECURE dev parameters from the dev-setup seed].
+    #[arg(long, env = "BULWARK_KZG_PARAMS", value_name = "FILE")]
+    pub kzg_params: Option<PathBuf>,
     /// Seconds SIGTERM lets running jobs finish before stopping and requeueing them
     /// [default: 30].
     #[arg(long, env = "BULWARK_SHUTDOWN_GRACE_SECS")]
@@ -122,6 +126,8 @@ pub struct Prover {
     pub lease: Duration,
     /// The dev-setup seed.
     pub dev_setup_seed: Option<u64>,
+    /// KZG parameters for the PLONK keys.
+    pub kzg_params: Option<PathBuf>,
     /// How long shutdown lets running jobs finish.
     pub shutdown_grace: Duration,
 }
@@ -149,6 +155,7 @@ impl ProverArgs {
             params,
             lease,
             dev_setup_seed: self.dev_setup_seed.or(file.dev_setup_seed),
+            kzg_params: self.kzg_params.clone().or_else(|| file.kzg_params.clone()),
             shutdown_grace: seconds(
                 "shutdown_grace_secs",
                 self.shutdown_grace_secs
@@ -237,6 +244,7 @@ impl ServeArgs {
             lease: prover.lease,
             max_attempts: self.max_attempts.or(file.max_attempts).unwrap_or(3).max(1),
             dev_setup_seed: prover.dev_setup_seed,
+            kzg_params: prover.kzg_params,
             shutdown_grace: prover.shutdown_grace,
             max_message_bytes: self
                 .max_message_mib

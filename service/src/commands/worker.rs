@@ -58,6 +58,7 @@ pub fn run(args: WorkerArgs) -> Result<()> {
         workers,
         lease: prover.lease,
         dev_setup_seed: prover.dev_setup_seed,
+        kzg_params: prover.kzg_params,
         shutdown_grace: prover.shutdown_grace,
         metrics_listen: args.metrics_listen.or(file.metrics_listen),
     };

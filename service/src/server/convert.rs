@@ -2,7 +2,22 @@
 
 use bulwark_proto::v1 as pb;
 
+use super::ServiceError;
+use crate::backend::Backend;
 use crate::store::{Job, JobState, Stage};
+
+/// The backend a request asks for (unspecified: Groth16); a value outside the enum is
+/// `INVALID_ARGUMENT` naming the field.
+pub(crate) fn backend_from_pb(value: i32) -> Result<Backend, ServiceError> {
+    match pb::Backend::try_from(value) {
+        Ok(pb::Backend::Groth16 | pb::Backend::Unspecified) => Ok(Backend::Groth16),
+        Ok(pb::Backend::Plonk) => Ok(Backend::Plonk),
+        Err(_) => Err(ServiceError::Invalid {
+            what: "backend",
+            value: value.to_string(),
+        }),
+    }
+}
 
 /// The protocol's name of a job state.
 pub(crate) fn state_to_pb(state: JobState) -> pb::JobState {
@@ -42,7 +57,8 @@ pub(crate) fn job_to_pb(job: Job) -> pb::Job {
     pb::Job {
         job_id: job.id,
         statement: pb::StatementKind::Rollup as i32,
-        backend: pb::Backend::Groth16 as i32,
+        backend: Backend::from_name(&job.backend).map_or(pb::Backend::Unspecified, Backend::to_pb)
+            as i32,
         state: state_to_pb(job.state) as i32,
         stage: stage_to_pb(job.stage) as i32,
         priority: job.priority,

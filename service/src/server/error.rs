@@ -3,6 +3,7 @@
 use bulwark_circuits::rollup::RollupError;
 use tonic::Status;
 
+use super::KeyError;
 use crate::store::StoreError;
 
 /// Why a request was refused or could not be served.
@@ -48,6 +49,9 @@ pub enum ServiceError {
     /// The job store failed.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// Keys the request needs could not be loaded or made.
+    #[error("keys: {0}")]
+    Keys(#[from] KeyError),
 }
 
 impl ServiceError {
@@ -78,6 +82,10 @@ impl From<ServiceError> for Status {
             ServiceError::Store(e) => {
                 tracing::error!(error = %e, "job store failed");
                 Status::unavailable(message)
+            }
+            ServiceError::Keys(e) => {
+                tracing::error!(error = %e, "keys unavailable");
+                Status::internal(message)
             }
         }
     }

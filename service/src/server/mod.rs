@@ -28,7 +28,10 @@ mod service;
 pub use crate::store::Limits;
 pub use auth::{AUTHORIZATION_HEADER, ApiKey, ApiKeyError, TENANT_HEADER, hash_api_key};
 pub use error::ServiceError;
-pub use keys::{KeyError, RollupKeys, key_path, load_or_create};
+pub use keys::{
+    KeyError, LazyPlonkKeys, PlonkKeys, PlonkProved, RollupKeys, key_dir, key_path, load_or_create,
+    load_or_create_plonk, plonk_pk_path, plonk_vk_path,
+};
 pub use metrics::Metrics;
 pub use pool::{WorkerConfig, work};
 
@@ -67,8 +70,12 @@ pub struct ServeConfig {
     pub lease: Duration,
     /// Claims per job before an expiring lease fails it.
     pub max_attempts: u32,
-    /// Seed of the INSECURE dev setup when no key exists (random when `None`).
+    /// Seed of the INSECURE dev setup when no key exists (random when `None`); also of the
+    /// dev KZG parameters of new PLONK keys.
     pub dev_setup_seed: Option<u64>,
+    /// KZG parameters (bulwark's file, from a ceremony) for new PLONK keys; `None`: INSECURE
+    /// dev parameters from the seed.
+    pub kzg_params: Option<PathBuf>,
     /// How long shutdown waits for running jobs before requeueing them.
     pub shutdown_grace: Duration,
     /// Largest request or response message, in bytes.
@@ -179,6 +186,12 @@ pub async fn serve_with_metrics(
         config.dev_setup_seed,
     )
     .await?;
+    let plonk = Arc::new(LazyPlonkKeys::new(
+        &config.keys_dir,
+        config.params,
+        config.kzg_params.clone(),
+        config.dev_setup_seed,
+    ));
 
     let events = Events::new();
     let metrics = Metrics::new();
@@ -199,6 +212,7 @@ pub async fn serve_with_metrics(
         pool::Shared {
             store: store.clone(),
             keys: keys.clone(),
+            plonk: plonk.clone(),
             events: events.clone(),
             metrics: metrics.clone(),
         },
@@ -221,6 +235,7 @@ pub async fn serve_with_metrics(
     let prover = ProverServer::new(service::ProverService {
         store: store.clone(),
         keys,
+        plonk,
         events,
         max_attempts: config.max_attempts,
         poll,

@@ -5,7 +5,7 @@ use std::{future::Future, net::SocketAddr, path::PathBuf, sync::Arc, time::Durat
 use bulwark_circuits::rollup::RollupParams;
 use tokio::{net::TcpListener, sync::watch, task::JoinHandle};
 
-use super::{Metrics, RollupKeys, ServeError, load_or_create, metrics};
+use super::{LazyPlonkKeys, Metrics, RollupKeys, ServeError, load_or_create, metrics};
 use crate::{
     store::{self, JobStore, now_ms},
     worker::{self, Events, RunningJobs, WorkerContext},
@@ -24,8 +24,11 @@ pub struct WorkerConfig {
     pub workers: usize,
     /// How long a claim lasts without a heartbeat.
     pub lease: Duration,
-    /// Seed of the INSECURE dev setup when no key exists (random when `None`).
+    /// Seed of the INSECURE dev setup when no key exists (random when `None`); also of the
+    /// dev KZG parameters of new PLONK keys.
     pub dev_setup_seed: Option<u64>,
+    /// KZG parameters (bulwark's file) for new PLONK keys; `None`: INSECURE dev parameters.
+    pub kzg_params: Option<PathBuf>,
     /// How long shutdown waits for running jobs before stopping and requeueing them.
     pub shutdown_grace: Duration,
     /// Where to serve Prometheus metrics (`GET /metrics`); `None`: not served.
@@ -40,6 +43,12 @@ pub async fn work(
 ) -> Result<(), ServeError> {
     let metrics_listener = bind_metrics(config.metrics_listen).await?;
     let store = store::open(&config.store_url).await?;
+    let plonk = Arc::new(LazyPlonkKeys::new(
+        &config.keys_dir,
+        config.params,
+        config.kzg_params.clone(),
+        config.dev_setup_seed,
+    ));
     let keys = load_keys(config.keys_dir, config.params, config.dev_setup_seed).await?;
     let metrics = Metrics::new();
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -47,6 +56,7 @@ pub async fn work(
         Shared {
             store: store.clone(),
             keys,
+            plonk,
             events: Events::new(),
             metrics: metrics.clone(),
         },
@@ -121,6 +131,7 @@ pub(super) fn poll_interval(lease: Duration) -> Duration {
 pub(super) struct Shared {
     pub(super) store: Arc<dyn JobStore>,
     pub(super) keys: Arc<RollupKeys>,
+    pub(super) plonk: Arc<LazyPlonkKeys>,
     pub(super) events: Events,
     pub(super) metrics: Metrics,
 }
@@ -144,12 +155,14 @@ impl Workers {
         let Shared {
             store,
             keys,
+            plonk,
             events,
             metrics,
         } = shared;
         let ctx = Arc::new(WorkerContext {
             store: store.clone(),
             keys,
+            plonk,
             events: events.clone(),
             owner: format!("pid{}-{:016x}", std::process::id(), rand::random::<u64>()),
             lease,

@@ -7,14 +7,20 @@ use bulwark_proto::v1::{self as pb, prover_server::Prover};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{Request, Response, Status};
 
-use super::{Limits, ServiceError, auth::tenant, convert, keys::RollupKeys, metrics::Metrics};
+use super::{
+    Limits, ServiceError,
+    auth::tenant,
+    convert,
+    keys::{LazyPlonkKeys, RollupKeys},
+    metrics::Metrics,
+};
 use crate::{
+    backend::Backend,
     store::{JobStore, ListQuery, NewJob, StoreError, now_ms},
     worker::{Events, RollupPayload},
 };
 
 const STATEMENT_ROLLUP: &str = "rollup";
-const BACKEND_GROTH16: &str = "groth16";
 const DEFAULT_PAGE: u32 = 50;
 const MAX_PAGE: u32 = 500;
 
@@ -22,6 +28,8 @@ const MAX_PAGE: u32 = 500;
 pub(crate) struct ProverService {
     pub(crate) store: Arc<dyn JobStore>,
     pub(crate) keys: Arc<RollupKeys>,
+    /// The PLONK keys, made on first use.
+    pub(crate) plonk: Arc<LazyPlonkKeys>,
     pub(crate) events: Events,
     pub(crate) max_attempts: u32,
     /// How often a watcher re-reads its job when no in-process event arrives.
@@ -49,15 +57,7 @@ impl ProverService {
                 });
             }
         }
-        match pb::Backend::try_from(req.backend) {
-            Ok(pb::Backend::Groth16 | pb::Backend::Unspecified) => {}
-            Err(_) => {
-                return Err(ServiceError::Unsupported {
-                    what: "backend",
-                    value: req.backend.to_string(),
-                });
-            }
-        }
+        let backend = convert::backend_from_pb(req.backend)?;
         let Some(pb::submit_job_request::Witness::Rollup(witness)) = req.witness else {
             return Err(ServiceError::Missing("witness.rollup"));
         };
@@ -84,7 +84,7 @@ impl ProverService {
                     tenant,
                     idempotency_key: key,
                     statement: STATEMENT_ROLLUP.into(),
-                    backend: BACKEND_GROTH16.into(),
+                    backend: backend.name().into(),
                     payload,
                     priority: req.priority,
                     deadline_ms: req.deadline_unix_ms,
@@ -100,7 +100,12 @@ impl ProverService {
                 _ => {}
             })?;
         if submitted.created {
-            tracing::info!(id = %submitted.job.id, priority = req.priority, "job queued");
+            tracing::info!(
+                id = %submitted.job.id,
+                priority = req.priority,
+                backend = backend.name(),
+                "job queued"
+            );
             self.events.bump();
         }
         Ok(pb::SubmitJobResponse {
@@ -265,21 +270,26 @@ impl Prover for ProverService {
         if !matches!(
             pb::StatementKind::try_from(req.statement),
             Ok(pb::StatementKind::Rollup | pb::StatementKind::Unspecified)
-        ) || !matches!(
-            pb::Backend::try_from(req.backend),
-            Ok(pb::Backend::Groth16 | pb::Backend::Unspecified)
         ) {
             return Err(ServiceError::Unsupported {
-                what: "statement/backend",
-                value: format!("{}/{}", req.statement, req.backend),
+                what: "statement",
+                value: req.statement.to_string(),
             }
             .into());
         }
+        let (verifying_key, kzg_params) = match convert::backend_from_pb(req.backend)? {
+            Backend::Groth16 => (self.keys.vk_bytes.clone(), Vec::new()),
+            Backend::Plonk => {
+                let keys = self.plonk.get().await.map_err(ServiceError::from)?;
+                (keys.vk_bytes.clone(), keys.kzg_bytes.clone())
+            }
+        };
         let params = self.keys.params;
         Ok(Response::new(pb::GetVerifyingKeyResponse {
-            verifying_key: self.keys.vk_bytes.clone(),
+            verifying_key,
             depth: u32::try_from(params.depth()).unwrap_or(u32::MAX),
             batch_size: u32::try_from(params.batch_size()).unwrap_or(u32::MAX),
+            kzg_params,
         }))
     }
 }

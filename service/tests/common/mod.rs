@@ -72,6 +72,7 @@ pub fn config(
         lease: Duration::from_secs(5),
         max_attempts: 2,
         dev_setup_seed: None,
+        kzg_params: None,
         shutdown_grace: Duration::from_secs(30),
         max_message_bytes: 16 << 20,
         api_keys: Vec::new(),

@@ -23,6 +23,7 @@ pub(in crate::commands) struct FileConfig {
     pub(in crate::commands) lease_secs: Option<f64>,
     pub(in crate::commands) max_attempts: Option<u32>,
     pub(in crate::commands) dev_setup_seed: Option<u64>,
+    pub(in crate::commands) kzg_params: Option<PathBuf>,
     pub(in crate::commands) shutdown_grace_secs: Option<f64>,
     pub(in crate::commands) max_message_mib: Option<usize>,
     pub(in crate::commands) allow_unauthenticated: Option<bool>,

@@ -16,44 +16,25 @@ use bulwark_circuits::halo2::{
 };
 use bulwark_circuits::solvency::{BatchCircuit, InclusionCircuit, SolvencyParams};
 use bulwark_prover::plonk::{
-    KzgParams, PlonkProof, PlonkProvingKey, PlonkVerifyingKey, kzg_dev_params_insecure,
-    plonk_keygen, plonk_prove, plonk_verify,
+    KzgParams, PlonkProvingKey, PlonkVerifyingKey, plonk_keygen, plonk_prove,
 };
 use bulwark_prover::solidity::{SoliditySource, plonk_verifier};
-use bulwark_prover::{Proof, VerifyingKey, verify};
-use clap::ValueEnum;
-use serde::{Deserialize, Serialize};
+pub use bulwark_service::backend::{Backend, kzg_params_path};
 
 use super::keys::Circuit;
+pub use crate::commands::backend::{AnyProof, AnyVerifyingKey, read_kzg_params};
 use crate::files;
 
-/// The proof system of the batch and inclusion proofs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Backend {
-    /// Groth16 (arkworks): a per-circuit setup, the smallest proofs.
-    #[default]
-    Groth16,
-    /// PLONK with KZG (halo2): one universal setup (KZG parameters) for every circuit.
-    Plonk,
-}
-
-impl Backend {
-    /// The backend `circuit` proves with: the top is always Groth16.
-    pub fn of(self, circuit: Circuit) -> Backend {
-        match circuit {
+impl Circuit {
+    /// The backend this circuit proves with in a `backend` key directory: the top is always
+    /// Groth16.
+    pub fn backend(self, backend: Backend) -> Backend {
+        match self {
             Circuit::Top => Backend::Groth16,
-            Circuit::Batch | Circuit::Inclusion => self,
+            Circuit::Batch | Circuit::Inclusion => backend,
         }
     }
-}
 
-/// `<dir>/kzg_params.bin`.
-pub fn kzg_params_path(dir: &Path) -> PathBuf {
-    dir.join("kzg_params.bin")
-}
-
-impl Circuit {
     /// `<dir>/<circuit>_plonk_proving_key.bin`.
     pub fn plonk_pk_path(self, dir: &Path) -> PathBuf {
         dir.join(format!("{}_plonk_proving_key.bin", self.name()))
@@ -107,24 +88,6 @@ pub struct PlonkKey {
     pk: PlonkProvingKey,
 }
 
-/// A proof of either backend.
-pub enum AnyProof {
-    /// A Groth16 proof.
-    Groth16(Box<Proof>),
-    /// A PLONK proof.
-    Plonk(PlonkProof),
-}
-
-/// A verifying key of either backend (a PLONK key with its KZG parameters).
-// Both variants are large and a command holds one or two values, so boxing buys nothing.
-#[allow(clippy::large_enum_variant)]
-pub enum AnyVerifyingKey {
-    /// Groth16.
-    Groth16(VerifyingKey),
-    /// PLONK.
-    Plonk(KzgParams, PlonkVerifyingKey),
-}
-
 /// KZG parameters for every PLONK circuit of `params`: read from `file` (downsized to what
 /// the circuits need; an error if it is too small) or INSECURE dev parameters from `seed`.
 pub fn setup_kzg_params(
@@ -136,19 +99,8 @@ pub fn setup_kzg_params(
     for circuit in [Circuit::Batch, Circuit::Inclusion] {
         k = k.max(Witness::blank(circuit, params)?.halo2_k()?);
     }
-    match file {
-        Some(path) => {
-            let all = read_kzg_params(path)?;
-            all.downsized(k)
-                .with_context(|| format!("{}: the circuits need 2^{k} rows", path.display()))
-        }
-        None => Ok(kzg_dev_params_insecure(k, seed)?),
-    }
-}
-
-/// Reads KZG parameters (every point checked on the curve).
-pub fn read_kzg_params(path: &Path) -> Result<KzgParams> {
-    files::read_artifact(path, "KZG parameters", KzgParams::read_from)
+    bulwark_service::backend::kzg_params(k, file, seed)
+        .with_context(|| format!("KZG parameters for circuits of 2^{k} rows"))
 }
 
 /// Generates `circuit`'s PLONK keys with `kzg` (downsized to the circuit) and writes them
@@ -250,45 +202,4 @@ pub fn plonk_prove_witness(key: &PlonkKey, witness: Witness) -> Result<AnyProof>
         ),
     }?;
     Ok(AnyProof::Plonk(proof))
-}
-
-impl AnyProof {
-    /// Writes the proof file (its header names the proof system).
-    pub fn write(&self, path: &Path) -> Result<()> {
-        match self {
-            Self::Groth16(p) => files::write_proof(path, p),
-            Self::Plonk(p) => files::write_artifact(path, |w| p.write_to(w)),
-        }
-    }
-
-    /// Reads a proof of `backend` from `path`.
-    pub fn read(backend: Backend, path: &Path) -> Result<Self> {
-        match backend {
-            Backend::Groth16 => files::read_proof(path).map(|p| Self::Groth16(Box::new(p))),
-            Backend::Plonk => {
-                files::read_artifact(path, "PLONK proof", PlonkProof::read_from).map(Self::Plonk)
-            }
-        }
-    }
-}
-
-impl AnyVerifyingKey {
-    /// The key's proof system.
-    pub fn backend(&self) -> Backend {
-        match self {
-            Self::Groth16(_) => Backend::Groth16,
-            Self::Plonk(..) => Backend::Plonk,
-        }
-    }
-
-    /// Verifies `proof` for `public_inputs`; a proof of the other backend is an error.
-    pub fn verify(&self, public_inputs: &[Fr], proof: &AnyProof) -> Result<()> {
-        match (self, proof) {
-            (Self::Groth16(vk), AnyProof::Groth16(p)) => Ok(verify(vk, public_inputs, p)?),
-            (Self::Plonk(params, vk), AnyProof::Plonk(p)) => {
-                Ok(plonk_verify(params, vk, public_inputs, p)?)
-            }
-            _ => bail!("the proof and the verifying key are of different proof systems"),
-        }
-    }
 }
