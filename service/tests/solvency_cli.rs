@@ -307,15 +307,22 @@ fn a_user_verifies_their_inclusion_and_a_wrong_balance_fails() {
     );
 }
 
+/// `statement` with the ETH reserve lowered to 15 (below the total), written into `dir`.
+fn lowered_reserve(statement: &Path, dir: &Path) -> PathBuf {
+    let mut statement: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(statement).expect("read statement.json"))
+            .expect("statement.json is JSON");
+    statement["assets"][1]["reserve"] = "15".into();
+    std::fs::create_dir_all(dir).expect("create dir");
+    let tampered = dir.join("statement.json");
+    std::fs::write(&tampered, statement.to_string()).expect("write tampered statement");
+    tampered
+}
+
 #[test]
 fn a_lowered_reserve_in_the_statement_fails_verify() {
     let f = flow();
-    let mut statement: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(f.statement()).expect("read statement.json"))
-            .expect("statement.json is JSON");
-    statement["assets"][1]["reserve"] = "15".into();
-    let tampered = scratch("tampered").join("statement.json");
-    std::fs::write(&tampered, statement.to_string()).expect("write tampered statement");
+    let tampered = lowered_reserve(&f.statement(), &scratch("tampered"));
     let out = f.verify(&tampered);
     let err = text(&out.stderr);
     assert!(
@@ -470,6 +477,15 @@ fn plonk_inclusion_verifies_in_the_evm(contracts: &Path, alice: &Path) {
     assert!(!out.success, "a wrong balance accepted in the EVM");
 }
 
+/// Copies every file of `from` into a new directory `to`.
+fn files_copy(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dir") {
+        let path = entry.expect("dir entry").path();
+        std::fs::copy(&path, to.join(path.file_name().expect("file name"))).expect("copy");
+    }
+}
+
 #[test]
 fn plonk_backend_setup_prove_verify_and_inclusion() {
     let f = flow();
@@ -498,11 +514,14 @@ fn plonk_backend_setup_prove_verify_and_inclusion() {
         "kzg_params.bin",
         "batch_plonk_proving_key.bin",
         "inclusion_plonk_verifying_key.bin",
-        "top_proving_key.bin",
+        "top_plonk_proving_key.bin",
+        "top_plonk_verifying_key.bin",
     ] {
         assert!(keys.join(file).is_file(), "setup did not write {file}");
     }
-    assert!(!keys.join("batch_proving_key.bin").exists());
+    for groth16 in ["batch_proving_key.bin", "top_proving_key.bin"] {
+        assert!(!keys.join(groth16).exists(), "setup wrote {groth16}");
+    }
 
     let common = [
         "--users",
@@ -517,23 +536,49 @@ fn plonk_backend_setup_prove_verify_and_inclusion() {
     let mut prove = vec!["solvency", "prove", "--out", s(&proofs)];
     prove.extend_from_slice(&common);
     ok(&prove);
-    let verify = |proofs: &Path| {
+    let verify_against = |statement: &Path, proofs: &Path| {
         bulwark(&[
             "solvency",
             "verify",
             "--statement",
-            s(&statement),
+            s(statement),
             "--keys",
             s(&keys),
             "--proofs",
             s(proofs),
         ])
     };
+    let verify = |proofs: &Path| verify_against(&statement, proofs);
     let out = verify(&proofs);
     assert!(
         out.status.success() && text(&out.stdout).contains("OK"),
         "verify: {}",
         text(&out.stderr)
+    );
+    // The PLONK top proof binds the reserves: a lowered one fails it, and only it.
+    let out = verify_against(&lowered_reserve(&statement, &root.join("lowered")), &proofs);
+    let err = text(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("top proof") && err.contains("does NOT verify"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("batch proof"),
+        "batch proofs should verify:\n{err}"
+    );
+    // The top proof is a PLONK proof too: the Groth16 one in its place is refused.
+    let mixed = root.join("mixed");
+    files_copy(&proofs, &mixed);
+    std::fs::copy(f.proofs.join("top.bin"), mixed.join("top.bin")).expect("copy top.bin");
+    let out = verify(&mixed);
+    let err = text(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("top.bin is not a valid PLONK proof"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("batch proof"),
+        "batch proofs should verify:\n{err}"
     );
     // The Groth16 batch proofs are refused by the PLONK keys.
     let out = verify(&f.proofs);

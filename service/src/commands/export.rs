@@ -45,10 +45,11 @@ pub struct SolidityArgs {
     /// SolvencyTopVerifier.sol, SolvencyInclusionVerifier.sol and SolvencyExample.sol.
     #[arg(long, value_name = "DIR")]
     pub solvency_example: Option<PathBuf>,
-    /// A `solvency setup --backend plonk` key directory: writes SolvencyBatchPlonkVerifier.sol
-    /// and SolvencyInclusionPlonkVerifier.sol; or a rollup key directory with PLONK keys (from
-    /// `rollup prove --backend plonk`): writes RollupPlonkVerifier.sol (PLONK/KZG verifiers;
-    /// calldata: the public inputs as 32-byte words, then the proof).
+    /// A `solvency setup --backend plonk` key directory: writes SolvencyBatchPlonkVerifier.sol,
+    /// SolvencyTopPlonkVerifier.sol and SolvencyInclusionPlonkVerifier.sol; or a rollup key
+    /// directory with PLONK keys (from `rollup prove --backend plonk`): writes
+    /// RollupPlonkVerifier.sol (PLONK/KZG verifiers; calldata: the public inputs as 32-byte
+    /// words, then the proof).
     #[arg(long, value_name = "DIR")]
     pub plonk_verifiers: Option<PathBuf>,
     /// Output directory (created if missing).

@@ -76,7 +76,7 @@ pub struct SetupArgs {
     /// Seed of the (insecure, deterministic) toxic waste; default: random.
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Proof system of the batch and inclusion circuits (the top is Groth16 on both).
+    /// Proof system of every circuit (batch, top and inclusion).
     #[arg(long, value_enum, default_value_t = Backend::Groth16)]
     pub backend: Backend,
     /// PLONK: KZG parameters (bulwark's file, from a ceremony) instead of INSECURE dev

@@ -132,8 +132,12 @@ pub fn verify_cmd(args: &VerifyInclusionArgs) -> Result<()> {
     let vk = match (args.backend, &args.kzg_params) {
         (Backend::Groth16, _) => AnyVerifyingKey::Groth16(files::read_vk(&args.key)?),
         (Backend::Plonk, Some(kzg)) => {
-            let (kzg, vk) =
-                backend::read_plonk_vk(Circuit::Inclusion, published.assets.len(), &args.key, kzg)?;
+            let (kzg, vk) = backend::read_plonk_vk(
+                Circuit::Inclusion,
+                published.statement.params,
+                &args.key,
+                kzg,
+            )?;
             AnyVerifyingKey::Plonk(kzg, vk)
         }
         (Backend::Plonk, None) => bail!("--backend plonk needs --kzg-params FILE"),

@@ -6,6 +6,7 @@ use std::{
 };
 
 use anyhow::{Context, Result, bail};
+use bulwark_circuits::solvency::SolvencyParams;
 use bulwark_service::engine::prove;
 
 use super::{
@@ -27,12 +28,42 @@ pub fn top_proof_path(dir: &Path) -> PathBuf {
     dir.join("top.bin")
 }
 
-/// The batch circuit's proving key.
-// Both variants are large and `prove` holds one value, so boxing buys nothing.
+/// A circuit's proving key, of the key directory's backend.
+// Both variants are large and `prove` holds two values, so boxing buys nothing.
 #[allow(clippy::large_enum_variant)]
-enum BatchKey {
+enum Key {
     Groth16(bulwark_prover::ProvingKey),
     Plonk(backend::PlonkKey),
+}
+
+impl Key {
+    /// Reads `circuit`'s proving key of `backend` from `dir`.
+    fn read(
+        backend: Backend,
+        circuit: Circuit,
+        params: SolvencyParams,
+        dir: &Path,
+    ) -> Result<Self> {
+        Ok(match backend {
+            Backend::Groth16 => Self::Groth16(circuit.read_pk(dir)?),
+            Backend::Plonk => Self::Plonk(backend::read_plonk_key(circuit, params, dir)?),
+        })
+    }
+
+    /// Proves `witness`, a circuit of this key's shape.
+    fn prove(&self, witness: Witness) -> Result<AnyProof> {
+        let pk = match self {
+            Self::Plonk(key) => return backend::plonk_prove_witness(key, witness),
+            Self::Groth16(pk) => pk,
+        };
+        let rng = &mut rand::rngs::OsRng;
+        let proof = match witness {
+            Witness::Batch(c) => prove(pk, c, rng),
+            Witness::Top(c) => prove(pk, c, rng),
+            Witness::Inclusion(c) => prove(pk, c, rng),
+        }?;
+        Ok(AnyProof::Groth16(Box::new(proof.proof)))
+    }
 }
 
 /// Rebuilds the committed book, proves the `2^t` batches one after the other (each proof
@@ -59,28 +90,19 @@ pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
         );
     }
     let (batch_pk, top_pk) = stages.run("load proving keys", || -> Result<_> {
-        let batch = match backend {
-            Backend::Groth16 => BatchKey::Groth16(Circuit::Batch.read_pk(&args.keys)?),
-            Backend::Plonk => {
-                BatchKey::Plonk(backend::read_plonk_key(Circuit::Batch, params, &args.keys)?)
-            }
-        };
-        Ok((batch, Circuit::Top.read_pk(&args.keys)?))
+        Ok((
+            Key::read(backend, Circuit::Batch, params, &args.keys)?,
+            Key::read(backend, Circuit::Top, params, &args.keys)?,
+        ))
     })?;
     files::create_dir(&args.out)?;
 
-    let mut rng = rand::rngs::OsRng;
     stages.run("prove batches", || -> Result<()> {
         let bar = progress.bar(params.batches() as u64, "batches");
         for j in 0..params.batches() {
-            let circuit = book.batch_circuit(j)?;
-            let proof = match &batch_pk {
-                BatchKey::Groth16(pk) => prove(pk, circuit, &mut rng)
-                    .map(|p| AnyProof::Groth16(Box::new(p.proof)))
-                    .map_err(anyhow::Error::from),
-                BatchKey::Plonk(key) => backend::plonk_prove_witness(key, Witness::Batch(circuit)),
-            }
-            .with_context(|| format!("proving batch {j}"))?;
+            let proof = batch_pk
+                .prove(Witness::Batch(book.batch_circuit(j)?))
+                .with_context(|| format!("proving batch {j}"))?;
             proof.write(&batch_proof_path(&args.out, j))?;
             bar.inc(1);
         }
@@ -88,8 +110,10 @@ pub fn run(args: &ProveArgs, progress: &Progress) -> Result<()> {
         Ok(())
     })?;
     stages.run("prove top", || -> Result<()> {
-        let proof = prove(&top_pk, book.top_circuit(), &mut rng).context("proving the top")?;
-        files::write_proof(&top_proof_path(&args.out), &proof.proof)
+        let proof = top_pk
+            .prove(Witness::Top(book.top_circuit()))
+            .context("proving the top")?;
+        proof.write(&top_proof_path(&args.out))
     })?;
     let timings = stages.finish();
     tracing::info!(batches = params.batches(), "solvency proved");

@@ -64,7 +64,7 @@ pub fn run(args: &SetupArgs, progress: &Progress) -> Result<()> {
         }
     };
     for (i, circuit) in (0u64..).zip(Circuit::ALL) {
-        match (circuit.backend(args.backend), &kzg) {
+        match (args.backend, &kzg) {
             (Backend::Plonk, Some(kzg)) => {
                 stages.run(circuit.name(), || {
                     backend::plonk_setup(circuit, params, kzg, &args.out)

@@ -28,19 +28,23 @@ pub fn run(args: &VerifyArgs, progress: &Progress) -> Result<()> {
     let published = Published::read(&args.statement)?;
     let statement = &published.statement;
     let params = statement.params;
-    let batch_vk = match keys::check_params(&args.keys, params)? {
-        Backend::Groth16 => AnyVerifyingKey::Groth16(Circuit::Batch.read_vk(&args.keys)?),
-        Backend::Plonk => {
-            let (kzg, vk) = backend::read_plonk_vk(
-                Circuit::Batch,
-                params.assets(),
-                &Circuit::Batch.plonk_vk_path(&args.keys),
-                &backend::kzg_params_path(&args.keys),
-            )?;
-            AnyVerifyingKey::Plonk(kzg, vk)
-        }
+    let backend = keys::check_params(&args.keys, params)?;
+    let read_vk = |circuit: Circuit| -> Result<AnyVerifyingKey> {
+        Ok(match backend {
+            Backend::Groth16 => AnyVerifyingKey::Groth16(circuit.read_vk(&args.keys)?),
+            Backend::Plonk => {
+                let (kzg, vk) = backend::read_plonk_vk(
+                    circuit,
+                    params,
+                    &circuit.plonk_vk_path(&args.keys),
+                    &backend::kzg_params_path(&args.keys),
+                )?;
+                AnyVerifyingKey::Plonk(kzg, vk)
+            }
+        })
     };
-    let top_vk = AnyVerifyingKey::Groth16(Circuit::Top.read_vk(&args.keys)?);
+    let batch_vk = read_vk(Circuit::Batch)?;
+    let top_vk = read_vk(Circuit::Top)?;
 
     let bar = progress.bar(params.batches() as u64 + 1, "verifying");
     let mut failures: Vec<String> = (0..params.batches())
