@@ -114,6 +114,14 @@ fn failed<E: std::fmt::Display>(reason: &'static str, what: &str) -> impl FnOnce
     }
 }
 
+/// A prove stage's result: a cancellation stops the job, any other error fails it.
+fn prove_outcome<T>(result: Result<T, ProverError>) -> Result<T, Stop> {
+    match result {
+        Err(ProverError::Cancelled) => Err(Stop::Lost),
+        other => other.map_err(failed("prove", "proving")),
+    }
+}
+
 /// Runs one worker until `shutdown` turns true.
 pub(crate) async fn run(
     ctx: Arc<WorkerContext>,
@@ -314,17 +322,15 @@ async fn prove_groth16(
     mut timings: Vec<StageTiming>,
 ) -> Result<ProofOutput, Stop> {
     let (keys, cancel) = (ctx.keys.clone(), token.clone());
-    let (proved, prove_timings) =
-        stage(
-            ctx,
-            &mut timings,
-            Stage::Prove,
-            move || match prove_cancellable(&keys.pk, circuit, &mut rand::thread_rng(), &cancel) {
-                Err(ProverError::Cancelled) => Err(Stop::Lost),
-                other => other.map_err(failed("prove", "proving")),
-            },
-        )
-        .await?;
+    let (proved, prove_timings) = stage(ctx, &mut timings, Stage::Prove, move || {
+        prove_outcome(prove_cancellable(
+            &keys.pk,
+            circuit,
+            &mut rand::thread_rng(),
+            &cancel,
+        ))
+    })
+    .await?;
     if let Some(prove_timings) = prove_timings {
         ctx.metrics.msm(prove_timings.msm);
     }
@@ -355,15 +361,9 @@ async fn prove_plonk(
         .await
         .map_err(failed("keys", "PLONK keys"))?;
     let cancel = token.clone();
-    let proved = stage(
-        ctx,
-        &mut timings,
-        Stage::Prove,
-        move || match uninterruptible(&cancel, || keys.prove(circuit)) {
-            Err(ProverError::Cancelled) => Err(Stop::Lost),
-            other => other.map_err(failed("prove", "proving")),
-        },
-    )
+    let proved = stage(ctx, &mut timings, Stage::Prove, move || {
+        prove_outcome(uninterruptible(&cancel, || keys.prove(circuit)))
+    })
     .await?;
     Ok(ProofOutput {
         proof: proved.proof,

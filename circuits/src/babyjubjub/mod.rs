@@ -126,15 +126,21 @@ impl Point {
 
     /// `k·self` by double-and-add over the bits of `k` (not constant time: verification
     /// and test use; signing multiplies only the public base point).
+    ///
+    /// The ladder runs in projective coordinates, so it costs one field inversion instead of
+    /// two per step; for points on the curve the result is the group law's, as with repeated
+    /// [`Point::add`]. Off-curve input gives a meaningless point (the identity where the
+    /// projective `Z` vanishes); callers validate points first.
     pub fn mul(&self, k: &BigUint) -> Self {
-        let mut acc = Self::IDENTITY;
+        let base = Projective::from(*self);
+        let mut acc = Projective::from(Self::IDENTITY);
         for i in (0..k.bits()).rev() {
-            acc = acc.double();
+            acc = acc.add(&acc);
             if k.bit(i) {
-                acc = acc.add(self);
+                acc = acc.add(&base);
             }
         }
-        acc
+        acc.to_affine()
     }
 
     /// Whether `8·self` is the identity, i.e. the point lies in the small torsion subgroup.
@@ -153,6 +159,56 @@ impl Point {
     pub(crate) fn to_montgomery(self) -> Option<(Fr, Fr)> {
         let u = (Fr::ONE + self.y) * (Fr::ONE - self.y).inverse()?;
         Some((u, u * self.x.inverse()?))
+    }
+}
+
+/// A point `(X : Y : Z)` standing for the affine `(X/Z, Y/Z)`: additions without inversions.
+#[derive(Clone, Copy, Debug)]
+struct Projective {
+    x: Fr,
+    y: Fr,
+    z: Fr,
+}
+
+impl From<Point> for Projective {
+    fn from(p: Point) -> Self {
+        Self {
+            x: p.x,
+            y: p.y,
+            z: Fr::ONE,
+        }
+    }
+}
+
+impl Projective {
+    /// The same unified law as [`Point::add`] with the denominators kept in `Z`: with
+    /// `C = X1·X2`, `D = Y1·Y2`, `E = d·C·D` and `A = Z1·Z2`,
+    /// `X3 = A·(A² − E)·((X1 + Y1)(X2 + Y2) − C − D)`, `Y3 = A·(A² + E)·(D − a·C)`,
+    /// `Z3 = (A² − E)·(A² + E)`. Complete on the curve, so it also doubles.
+    fn add(&self, other: &Self) -> Self {
+        let a = self.z * other.z;
+        let b = a.square();
+        let c = self.x * other.x;
+        let d = self.y * other.y;
+        let e = COEFF_D * c * d;
+        let f = b - e;
+        let g = b + e;
+        Self {
+            x: a * f * ((self.x + self.y) * (other.x + other.y) - c - d),
+            y: a * g * (d - COEFF_A * c),
+            z: f * g,
+        }
+    }
+
+    /// The affine point; the identity if `Z` is zero (possible only off the curve).
+    fn to_affine(self) -> Point {
+        match self.z.inverse() {
+            Some(inv) => Point {
+                x: self.x * inv,
+                y: self.y * inv,
+            },
+            None => Point::IDENTITY,
+        }
     }
 }
 
@@ -199,5 +255,43 @@ mod tests {
         let lhs = b.mul(&k1).add(&b.mul(&k2));
         assert_eq!(lhs, b.mul(&(k1 + k2)));
         assert_eq!(b.mul(&(subgroup_order() - 1u32)), b.neg());
+    }
+
+    #[test]
+    fn projective_ladder_matches_repeated_affine_addition() {
+        // The affine ladder `mul` used before it moved to projective coordinates.
+        fn affine_mul(p: &Point, k: &BigUint) -> Point {
+            let mut acc = Point::IDENTITY;
+            for i in (0..k.bits()).rev() {
+                acc = acc.double();
+                if k.bit(i) {
+                    acc = acc.add(p);
+                }
+            }
+            acc
+        }
+        let points = [
+            base8(),
+            generator(),
+            generator().mul(subgroup_order()),
+            Point::new(Fr::ZERO, -Fr::ONE),
+            Point::IDENTITY,
+        ];
+        let scalars = [
+            BigUint::from(0u32),
+            BigUint::from(1u32),
+            BigUint::from(8u32),
+            BigUint::from(0xdead_beef_u64),
+            subgroup_order() - 1u32,
+            subgroup_order() * 8u32 + 3u32,
+            BigUint::from(u128::MAX) * BigUint::from(u128::MAX),
+        ];
+        for p in &points {
+            for k in &scalars {
+                let got = p.mul(k);
+                assert_eq!(got, affine_mul(p, k), "{k}·{p:?}");
+                assert!(got.is_on_curve());
+            }
+        }
     }
 }

@@ -204,7 +204,7 @@ pub fn load_or_create_plonk(
         let path = path.to_owned();
         move |source| KeyError::Prover { path, source }
     };
-    let (kzg, pk) = if pk_path.exists() {
+    let (kzg, pk, created) = if pk_path.exists() {
         let file = std::fs::File::open(&pk_path).map_err(|source| KeyError::Io {
             path: pk_path.clone(),
             source,
@@ -215,7 +215,7 @@ pub fn load_or_create_plonk(
         let kzg = backend::read_kzg_params(&kzg_path)?
             .downsized(pk.verifying_key().k())
             .map_err(prover(&kzg_path))?;
-        (kzg, pk)
+        (kzg, pk, false)
     } else {
         let blank = RollupBatchCircuit(RollupCircuit::blank(params)?);
         let k = fitting_k(&blank).map_err(|e| KeyError::Layout(e.to_string()))?;
@@ -230,19 +230,7 @@ pub fn load_or_create_plonk(
         }
         let kzg = backend::kzg_params(k, kzg_file, seed)?;
         let pk = plonk_keygen(&kzg, &blank).map_err(prover(&pk_path))?;
-        let mut bytes = Vec::new();
-        kzg.write_to(&mut bytes).map_err(prover(&kzg_path))?;
-        write_atomic(&kzg_path, &bytes)?;
-        bytes.clear();
-        let vk_path = plonk_vk_path(dir);
-        pk.verifying_key()
-            .write_to(&mut bytes)
-            .map_err(prover(&vk_path))?;
-        write_atomic(&vk_path, &bytes)?;
-        bytes.clear();
-        pk.write_to(&mut bytes).map_err(prover(&pk_path))?;
-        write_atomic(&pk_path, &bytes)?;
-        (kzg, pk)
+        (kzg, pk, true)
     };
     let mut vk_bytes = Vec::new();
     pk.verifying_key()
@@ -250,6 +238,15 @@ pub fn load_or_create_plonk(
         .map_err(prover(&pk_path))?;
     let mut kzg_bytes = Vec::new();
     kzg.write_to(&mut kzg_bytes).map_err(prover(&kzg_path))?;
+    if created {
+        // The files get the bytes that are served; the proving key goes last, so its presence
+        // means the set is complete.
+        write_atomic(&kzg_path, &kzg_bytes)?;
+        write_atomic(&plonk_vk_path(dir), &vk_bytes)?;
+        let mut pk_bytes = Vec::new();
+        pk.write_to(&mut pk_bytes).map_err(prover(&pk_path))?;
+        write_atomic(&pk_path, &pk_bytes)?;
+    }
     Ok(PlonkKeys {
         params,
         kzg,
