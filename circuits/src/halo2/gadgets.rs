@@ -94,9 +94,8 @@ impl Slots {
         slot: usize,
         var: &Var,
     ) -> Var {
-        let copied = self.assign(region, base, slot, var.value);
-        region.constrain_equal(copied.cell, var.cell);
-        copied
+        let (column, row) = self.advice_at(slot);
+        copy(region, column, base + row, var)
     }
 
     /// Assigns fixed slot `slot` of the region starting at absolute row `base`.
@@ -130,7 +129,8 @@ pub struct Gadgets {
     /// The public inputs, one per row.
     pub(super) instance: Column<Instance>,
     pub(super) poseidon: Vec<PoseidonConfig>,
-    /// Advice slot 0 is zero: a permutation's capacity lane, a range check's first sum.
+    /// Advice slot 0 is zero: a permutation's capacity lane, the row before a range check's
+    /// first sum.
     pub(super) zero: Selector,
     pub(super) arith: ArithConfig,
     pub(super) range: RangeConfig,
