@@ -181,7 +181,7 @@ impl Circuit<Fp> for TestCircuit {
     }
 }
 
-const K: u32 = 10;
+const K: u32 = 12;
 
 /// `Ok(())` if `MockProver` accepts, else every failure as text.
 fn mock(case: Case, widths: &[usize], public: &[Fp]) -> Result<(), Vec<String>> {
@@ -308,7 +308,7 @@ fn poseidon_chip_rejects_each_tampered_trace() -> TestResult {
     );
     // The capacity lane must be 0 (a gate); an input lane must be the input (a copy).
     for (lane, expected, what) in [
-        (0, "poseidon capacity", "capacity"),
+        (0, "zero", "capacity"),
         (1, "Equality constraint not satisfied", "input"),
     ] {
         assert_rejected(mock(tamper(0, lane), &[3], &[out]), expected, what);
@@ -359,41 +359,50 @@ fn range_check_accepts_exactly_the_values_below_the_bound() {
 
 #[test]
 fn range_check_rejects_each_tampered_row() -> TestResult {
-    // 2^12 with 12 bits: limbs [16, 0] sum to x, but the top limb exceeds 4 bits: its copy
-    // shifted by 2^4 is 256, not in the table.
-    assert_rejected(range(Fp::from(1u64 << 12), 12), "range limb", "top limb");
-    // 256 as limbs [0, 256]: the running sum holds, the limb is not a byte.
-    let x = Fp::from(256u64);
-    let case = |trace: RangeTrace| Case::Range {
-        x,
-        bits: 16,
+    let case = |x: u64, bits: usize, trace: RangeTrace| Case::Range {
+        x: fp(x),
+        bits,
         trace: Some(trace),
     };
+    // 6 = 0b110 in 3 bits: the running sums 1, 3, 6.
     assert_eq!(
-        range_trace(x, RangeBits::new(16)?),
-        vec![(fp(1), fp(1)), (fp(0), fp(256))]
+        range_trace(fp(6), RangeBits::new(3)?),
+        vec![fp(1), fp(3), fp(6)]
     );
-    assert_rejected(
-        mock(case(vec![(fp(0), fp(0)), (fp(256), fp(256))]), &[3], &[]),
-        "range limb",
-        "limb",
+    assert_eq!(
+        mock(case(6, 3, vec![fp(1), fp(3), fp(6)]), &[3], &[]),
+        Ok(())
     );
-    // A running sum that skips the limb (the last sum is still x).
+    // A step that appends 2, not a bit (the last sum is still x).
     assert_rejected(
-        mock(case(vec![(fp(1), fp(1)), (fp(1), fp(256))]), &[3], &[]),
-        "range running sum",
+        mock(case(6, 3, vec![fp(1), fp(2), fp(6)]), &[3], &[]),
+        "range bit",
         "step",
     );
+    // A first sum that is not a bit: 8 = 2·2² in 2 bits.
     assert_rejected(
-        mock(case(vec![(fp(1), fp(2)), (fp(0), fp(256))]), &[3], &[]),
-        "range running sum",
+        mock(case(8, 2, vec![fp(2), fp(8)]), &[3], &[]),
+        "range bit",
         "first",
     );
-    // Honest limbs whose sum is not x.
+    // p − 1 in 2 bits: the last step would append p − 3.
+    let wrapped = -fp(1);
+    let case_wrapped = Case::Range {
+        x: wrapped,
+        bits: 2,
+        trace: Some(vec![fp(1), wrapped]),
+    };
+    assert_rejected(mock(case_wrapped, &[3], &[]), "range bit", "wrap");
+    // Honest bits whose sum is not x.
     assert_rejected(
-        mock(case(vec![(fp(1), fp(1)), (fp(1), fp(257))]), &[3], &[]),
+        mock(case(6, 3, vec![fp(1), fp(3), fp(7)]), &[3], &[]),
         "Equality constraint not satisfied",
         "sum is x",
+    );
+    assert_rejected(
+        mock(case(6, 3, vec![fp(1), fp(3)]), &[3], &[]),
+        "synthesis",
+        "short trace",
     );
     assert_rejected(range(fp(1), 0), "synthesis", "zero bits");
     assert_rejected(range(fp(1), 253), "synthesis", "253 bits");

@@ -55,7 +55,7 @@ impl Circuit<Fp> for Verify {
     }
 }
 
-/// Room for the verifier's rows (about 600) next to the 256-row limb table.
+/// Room for the verifier's rows (about 600) and halo2's blinding rows.
 const K: u32 = 10;
 
 fn accepts(key: Point, msg: Fr, sig: Signature) -> bool {
@@ -84,7 +84,7 @@ fn circomlibjs_vectors_verify_in_the_chip() {
     };
     let rows = rows_needed(&circuit).expect("layout");
     assert!(fitting_k(&circuit).expect("layout") <= K);
-    eprintln!("halo2 EdDSA-Poseidon verifier: {rows} rows (k = {K} with the limb table)");
+    eprintln!("halo2 EdDSA-Poseidon verifier: {rows} rows (k = {K})");
     for v in vectors.iter().take(6) {
         assert_eq!(public_key(&v.private_key), v.public_key);
         assert!(verify_poseidon(&v.public_key, v.msg, &v.signature).is_ok());

@@ -28,8 +28,8 @@ type Mutation = (&'static str, fn(&mut InclusionCircuit));
 /// Three users, two assets; every balance and reserve in range.
 const CSV: &str = "user_id,USDC,ETH\nana,40,2\nben,0,9\ncid,7,7\n";
 const RESERVES: &str = r#"{"USDC": "50", "ETH": "20"}"#;
-/// The largest circuit here fits in 2^12 rows.
-const PARAMS_K: u32 = 12;
+/// The largest circuit here fits in 2^13 rows.
+const PARAMS_K: u32 = 13;
 
 fn book(params: SolvencyParams) -> Result<CommittedBook, Box<dyn std::error::Error>> {
     let book = Book::from_csv(CSV.as_bytes())?;

@@ -1,39 +1,40 @@
-//! The arithmetic gate `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` on the first four
-//! advice columns under its own selector, coefficients in the first six of the fixed columns
-//! the Poseidon round constants share, and the operations the circuits build from it.
+//! The arithmetic gate `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` on advice slots
+//! `0..4` under its own selector, coefficients in fixed slots `0..6` of the columns the
+//! Poseidon round constants share, and the operations the circuits build from it.
 
 use halo2_proofs::circuit::{Layouter, Value};
 use halo2_proofs::halo2curves::ff::Field;
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Fixed, Selector};
-use halo2_proofs::poly::Rotation;
+use halo2_proofs::plonk::{ConstraintSystem, Error, Selector};
 
 use super::Fp;
-use super::gadgets::{Gadgets, Var, assign, copy};
+use super::gadgets::{ARITH_COEFFICIENTS, Gadgets, Slots, Var};
 
-/// The gate's selector and its coefficient columns `[q_a, q_b, q_c, q_d, q_m, q_k]`.
+/// The advice slots of a row: `a, b, c, d`.
+const ARITH_CELLS: usize = 4;
+
+/// The gate's selector and the rows one use of it spans.
 #[derive(Debug, Clone)]
 pub(super) struct ArithConfig {
     enabled: Selector,
-    q: [Column<Fixed>; 6],
+    rows: usize,
 }
 
 impl ArithConfig {
-    /// The gate on `advice[0..4]` with coefficients in `coefficients[0..6]` (shared with
-    /// other chips, hence the selector).
-    pub(super) fn configure(
-        meta: &mut ConstraintSystem<Fp>,
-        advice: &[Column<Advice>],
-        coefficients: &[Column<Fixed>],
-    ) -> Self {
+    /// The gate on advice slots `a, b, c, d` with coefficients
+    /// `[q_a, q_b, q_c, q_d, q_m, q_k]` in fixed slots `0..6` (shared with other chips, hence
+    /// the selector).
+    pub(super) fn configure(meta: &mut ConstraintSystem<Fp>, slots: &Slots) -> Self {
         let enabled = meta.selector();
-        let q = [0, 1, 2, 3, 4, 5].map(|i| coefficients[i]);
         meta.create_gate("arithmetic", |meta| {
             let s = meta.query_selector(enabled);
-            let [a, b, c, d] = [0, 1, 2, 3].map(|i| meta.query_advice(advice[i], Rotation::cur()));
-            let [qa, qb, qc, qd, qm, qk] = q.map(|col| meta.query_fixed(col, Rotation::cur()));
+            let [a, b, c, d] = [0, 1, 2, 3].map(|i| slots.query_advice(meta, i, 0));
+            let [qa, qb, qc, qd, qm, qk] = [0, 1, 2, 3, 4, 5].map(|i| slots.query_fixed(meta, i));
             vec![s * (qa * a.clone() + qb * b.clone() + qc * c + qd * d + qm * a * b + qk)]
         });
-        Self { enabled, q }
+        Self {
+            enabled,
+            rows: slots.rows(ARITH_CELLS, ARITH_COEFFICIENTS),
+        }
     }
 }
 
@@ -48,17 +49,18 @@ struct Row<'a> {
 impl Gadgets {
     /// Assigns one arithmetic row and returns the `d` cell.
     fn arith_row(&self, layouter: &mut impl Layouter<Fp>, row: Row<'_>) -> Result<Var, Error> {
-        self.region(layouter, "arithmetic", 1, |region, at| {
+        let slots = &self.slots;
+        self.region(layouter, "arithmetic", self.arith.rows, |region, at| {
             self.arith.enabled.enable(region, at)?;
             for (i, input) in row.inputs.iter().enumerate() {
                 match input {
-                    Some(var) => copy(region, self.advice[i], at, var),
-                    None => assign(region, self.advice[i], at, Value::known(Fp::ZERO)),
+                    Some(var) => slots.copy(region, at, i, var),
+                    None => slots.assign(region, at, i, Value::known(Fp::ZERO)),
                 };
             }
-            let d = assign(region, self.advice[3], at, row.d);
-            for (column, q) in self.arith.q.iter().zip(row.coefficients) {
-                region.assign_fixed(*column, at, q);
+            let d = slots.assign(region, at, 3, row.d);
+            for (i, q) in row.coefficients.into_iter().enumerate() {
+                slots.assign_fixed(region, at, i, q);
             }
             Ok(d)
         })

@@ -253,8 +253,8 @@ impl Gadgets {
         let config = self.curve()?;
         self.region(layouter, "on curve", 1, |region, at| {
             config.on_curve.enable(region, at)?;
-            copy(region, self.advice[0], at, &p.x);
-            copy(region, self.advice[1], at, &p.y);
+            copy(region, self.slots.advice[0], at, &p.x);
+            copy(region, self.slots.advice[1], at, &p.y);
             Ok(())
         })
     }
@@ -276,12 +276,12 @@ impl Gadgets {
         self.region(layouter, "point add", 1, |region, at| {
             config.add.enable(region, at)?;
             for (i, var) in [&p.x, &p.y, &q.x, &q.y].into_iter().enumerate() {
-                copy(region, self.advice[i], at, var);
+                copy(region, self.slots.advice[i], at, var);
             }
-            let x = assign(region, self.advice[4], at, values.map(|v| v.0.0));
-            let y = assign(region, self.advice[5], at, values.map(|v| v.0.1));
-            assign(region, self.advice[6], at, values.map(|v| v.1[0]));
-            assign(region, self.advice[7], at, values.map(|v| v.1[1]));
+            let x = assign(region, self.slots.advice[4], at, values.map(|v| v.0.0));
+            let y = assign(region, self.slots.advice[5], at, values.map(|v| v.0.1));
+            assign(region, self.slots.advice[6], at, values.map(|v| v.1[0]));
+            assign(region, self.slots.advice[7], at, values.map(|v| v.1[1]));
             Ok(PointCells { x, y })
         })
     }
@@ -329,7 +329,12 @@ impl Gadgets {
         };
         self.region(layouter, "scalar ladder", n + 1, |region, base_row| {
             let start = |region: &mut Region<'_, Fp>, column: usize, value: Fp| {
-                let cell = assign(region, self.advice[column], base_row, Value::known(value));
+                let cell = assign(
+                    region,
+                    self.slots.advice[column],
+                    base_row,
+                    Value::known(value),
+                );
                 region.constrain_constant(cell.cell, value)
             };
             start(region, 1, Fp::ZERO)?;
@@ -348,7 +353,7 @@ impl Gadgets {
                 let bf = b.map(|b| if b { Fp::ONE } else { Fp::ZERO });
                 config.bits.enable(region, row)?;
                 region.assign_fixed(config.fixed[0], row, if c { Fp::ONE } else { Fp::ZERO });
-                assign(region, self.advice[0], row, bf);
+                assign(region, self.slots.advice[0], row, bf);
                 z = z.zip(bf).map(|(z, b)| z.double() + b);
                 eq = eq.zip(bf).map(|(eq, b)| {
                     let same = if c { b } else { Fp::ONE - b };
@@ -361,14 +366,14 @@ impl Gadgets {
                         region.assign_fixed(config.fixed[1], row, p.0);
                         region.assign_fixed(config.fixed[2], row, p.1);
                         let step = acc.zip(b).map(|(acc, b)| sum(acc, select(b, p)));
-                        assign(region, self.advice[5], row, step.map(|s| s.1[0]));
-                        assign(region, self.advice[6], row, step.map(|s| s.1[1]));
+                        assign(region, self.slots.advice[5], row, step.map(|s| s.1[0]));
+                        assign(region, self.slots.advice[6], row, step.map(|s| s.1[1]));
                         step.map(|s| s.0)
                     }
                     Base::Var(point) => {
                         config.var_step.enable(region, row)?;
-                        copy(region, self.advice[11], row, &point.x);
-                        copy(region, self.advice[12], row, &point.y);
+                        copy(region, self.slots.advice[11], row, &point.x);
+                        copy(region, self.slots.advice[12], row, &point.y);
                         let doubled = acc.map(|acc| sum(acc, acc));
                         let step = doubled
                             .zip(q.zip(b))
@@ -381,16 +386,16 @@ impl Gadgets {
                             (9, step.map(|s| s.1[0])),
                             (10, step.map(|s| s.1[1])),
                         ] {
-                            assign(region, self.advice[column], row, value);
+                            assign(region, self.slots.advice[column], row, value);
                         }
                         step.map(|s| s.0)
                     }
                 };
                 acc = next;
-                let z_cell = assign(region, self.advice[1], row + 1, z);
-                assign(region, self.advice[2], row + 1, eq);
-                let x = assign(region, self.advice[3], row + 1, acc.map(|a| a.0));
-                let y = assign(region, self.advice[4], row + 1, acc.map(|a| a.1));
+                let z_cell = assign(region, self.slots.advice[1], row + 1, z);
+                assign(region, self.slots.advice[2], row + 1, eq);
+                let x = assign(region, self.slots.advice[3], row + 1, acc.map(|a| a.0));
+                let y = assign(region, self.slots.advice[4], row + 1, acc.map(|a| a.1));
                 last = Some((z_cell, PointCells { x, y }));
             }
             let (z_cell, out) = last.ok_or(Error::Synthesis)?;

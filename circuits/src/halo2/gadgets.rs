@@ -3,8 +3,9 @@
 use halo2_proofs::circuit::{Cell, Layouter, Region, Value};
 use halo2_proofs::halo2curves::ff::Field;
 use halo2_proofs::plonk::{
-    Advice, Column, ConstraintSystem, Error, Fixed, Instance, Selector, TableColumn,
+    Advice, Column, ConstraintSystem, Error, Expression, Fixed, Instance, Selector, VirtualCells,
 };
+use halo2_proofs::poly::Rotation;
 
 use super::Fp;
 use super::arith::ArithConfig;
@@ -12,10 +13,103 @@ use super::curve::{CURVE_ADVICE, CURVE_FIXED, CurveConfig};
 use super::poseidon::PoseidonConfig;
 use super::range::RangeConfig;
 
-/// The fewest advice columns with equality: the 4-ary placement gate copies into six.
-const MIN_ADVICE: usize = 6;
-/// The arithmetic gate's coefficient columns, shared with the Poseidon round constants.
-const ARITH_COEFFICIENTS: usize = 6;
+/// The advice (and coefficient) columns of a circuit without the curve: every chip lays its
+/// cells out over them row after row and reads them back with rotations, which costs the
+/// verifier an evaluation per rotation instead of a commitment per column.
+const NARROW_COLUMNS: usize = 1;
+/// The arithmetic gate's coefficients, shared with the Poseidon round constants.
+pub(super) const ARITH_COEFFICIENTS: usize = 6;
+
+/// Where the cells of a region lie: advice slot `i` in advice column `i mod W`, `⌊i / W⌋`
+/// rows below the region's first row (`W` advice columns), fixed slot `i` likewise over the
+/// shared coefficient columns. A chip's gate reads its slots with the matching rotations, so
+/// the same chip works on a wide layout (a row per region) and a narrow one (a column).
+#[derive(Debug, Clone)]
+pub(super) struct Slots {
+    /// The advice columns, all with equality enabled.
+    pub(super) advice: Vec<Column<Advice>>,
+    /// The coefficient columns: Poseidon's round constants and the arithmetic coefficients.
+    pub(super) fixed: Vec<Column<Fixed>>,
+}
+
+impl Slots {
+    /// Advice slot `slot`: its column and row offset.
+    fn advice_at(&self, slot: usize) -> (Column<Advice>, usize) {
+        let w = self.advice.len();
+        (self.advice[slot % w], slot / w)
+    }
+
+    /// Fixed slot `slot`: its column and row offset.
+    fn fixed_at(&self, slot: usize) -> (Column<Fixed>, usize) {
+        let w = self.fixed.len();
+        (self.fixed[slot % w], slot / w)
+    }
+
+    /// The rows a region of `advice` advice slots and `fixed` fixed slots spans (at least one).
+    pub(super) fn rows(&self, advice: usize, fixed: usize) -> usize {
+        advice
+            .div_ceil(self.advice.len())
+            .max(fixed.div_ceil(self.fixed.len()))
+            .max(1)
+    }
+
+    /// Advice slot `slot` of the region starting `shift` rows from the gate's row.
+    pub(super) fn query_advice(
+        &self,
+        meta: &mut VirtualCells<'_, Fp>,
+        slot: usize,
+        shift: i32,
+    ) -> Expression<Fp> {
+        let (column, row) = self.advice_at(slot);
+        meta.query_advice(column, Rotation(row as i32 + shift))
+    }
+
+    /// Fixed slot `slot` of the region starting at the gate's row.
+    pub(super) fn query_fixed(
+        &self,
+        meta: &mut VirtualCells<'_, Fp>,
+        slot: usize,
+    ) -> Expression<Fp> {
+        let (column, row) = self.fixed_at(slot);
+        meta.query_fixed(column, Rotation(row as i32))
+    }
+
+    /// Assigns advice slot `slot` of the region starting at absolute row `base`.
+    pub(super) fn assign(
+        &self,
+        region: &mut Region<'_, Fp>,
+        base: usize,
+        slot: usize,
+        value: Value<Fp>,
+    ) -> Var {
+        let (column, row) = self.advice_at(slot);
+        assign(region, column, base + row, value)
+    }
+
+    /// Assigns a copy of `var` to advice slot `slot` (see [`Self::assign`]).
+    pub(super) fn copy(
+        &self,
+        region: &mut Region<'_, Fp>,
+        base: usize,
+        slot: usize,
+        var: &Var,
+    ) -> Var {
+        let (column, row) = self.advice_at(slot);
+        copy(region, column, base + row, var)
+    }
+
+    /// Assigns fixed slot `slot` of the region starting at absolute row `base`.
+    pub(super) fn assign_fixed(
+        &self,
+        region: &mut Region<'_, Fp>,
+        base: usize,
+        slot: usize,
+        value: Fp,
+    ) {
+        let (column, row) = self.fixed_at(slot);
+        region.assign_fixed(column, base + row, value);
+    }
+}
 
 /// A circuit value: an assigned advice cell and its witness value (unknown during key
 /// generation).
@@ -30,17 +124,14 @@ pub struct Var {
 /// The columns and gates of every chip; one per circuit, built by [`Gadgets::configure`].
 #[derive(Debug, Clone)]
 pub struct Gadgets {
-    /// Advice columns; chips use a prefix of them. The first [`Self::copyable`] have
-    /// equality enabled (every cell a chip copies in or hands out lies in them); the rest
-    /// hold Poseidon's partial-round squares only.
-    pub(super) advice: Vec<Column<Advice>>,
-    /// How many leading advice columns have equality enabled.
-    copyable: usize,
+    /// The advice and coefficient columns and how regions lie on them.
+    pub(super) slots: Slots,
     /// The public inputs, one per row.
     pub(super) instance: Column<Instance>,
     pub(super) poseidon: Vec<PoseidonConfig>,
-    /// Row 0 of a permutation: the capacity lane (advice column 0) is zero.
-    pub(super) capacity: Selector,
+    /// Advice slot 0 is zero: a permutation's capacity lane, the row before a range check's
+    /// first sum.
+    pub(super) zero: Selector,
     pub(super) arith: ArithConfig,
     pub(super) range: RangeConfig,
     /// `(bit, x, y, l, r)` on one row: `(l, r) = bit ? (y, x) : (x, y)`.
@@ -79,15 +170,16 @@ impl Gadgets {
         widths.sort_unstable();
         widths.dedup();
         let max_width = widths.last().copied().unwrap_or(0);
-        // Copies reach the Poseidon state, the placement gate's six columns and (with the
-        // curve) the ladder's thirteen; partial rounds put their S-box square one column past
-        // the state.
-        let copyable = max_width.max(if curve { CURVE_ADVICE } else { MIN_ADVICE });
-        let columns = copyable.max(max_width + 1);
+        // The curve's rows span thirteen columns; without it, the narrow layout.
+        let columns = if curve { CURVE_ADVICE } else { NARROW_COLUMNS };
         let advice: Vec<Column<Advice>> = (0..columns).map(|_| meta.advice_column()).collect();
-        for column in &advice[..copyable] {
+        for column in &advice {
             meta.enable_equality(*column);
         }
+        // Degree 5 (halo2-axiom's cap) although the gates reach 4: the selectors then
+        // compress two or three to a fixed column (a gate of degree `g` shares its column with
+        // up to `6 − g` others), which saves the verifier key commitments.
+        meta.set_minimum_degree(5);
         let instance = meta.instance_column();
         meta.enable_equality(instance);
         // Only the curve ladder's start values are copy-constrained constants; elsewhere
@@ -99,29 +191,41 @@ impl Gadgets {
         }
         // One set of coefficient columns, each chip reading them under its own selector:
         // Poseidon's round constants, the arithmetic gate's coefficients, the curve's bound
-        // bit and constant point.
-        let shared = max_width
-            .max(ARITH_COEFFICIENTS)
-            .max(if curve { CURVE_FIXED } else { 0 });
+        // bit and constant point. The narrow layout has as many as advice columns.
+        let shared = if curve {
+            max_width.max(ARITH_COEFFICIENTS).max(CURVE_FIXED)
+        } else {
+            NARROW_COLUMNS
+        };
         let coefficients: Vec<Column<Fixed>> = (0..shared).map(|_| meta.fixed_column()).collect();
         let curve = curve.then(|| {
             let shared = [0, 1, 2].map(|i| coefficients[i]);
             CurveConfig::configure(meta, &advice, shared)
         });
+        let slots = Slots {
+            advice,
+            fixed: coefficients,
+        };
         let poseidon = widths
             .iter()
-            .map(|&t| PoseidonConfig::configure(meta, t, &advice, &coefficients))
+            .map(|&t| PoseidonConfig::configure(meta, t, &slots))
             .collect();
-        let table: TableColumn = meta.lookup_table_column();
+        // halo2 compresses the selectors greedily in creation order: the degree-4 gates
+        // (arithmetic, placement) pair up, the degree-2 and degree-3 ones (zero, range bit,
+        // swap) share a column of three.
+        let arith = ArithConfig::configure(meta, &slots);
+        let quad = super::merkle::configure_quad(meta, &slots);
+        let zero = configure_zero(meta, &slots);
+        let range = RangeConfig::configure(meta, &slots);
+        let swap = super::merkle::configure_swap(meta, &slots);
         Self {
-            capacity: super::poseidon::configure_capacity(meta, advice[0]),
-            arith: ArithConfig::configure(meta, &advice, &coefficients),
-            range: RangeConfig::configure(meta, &advice, table),
-            swap: super::merkle::configure_swap(meta, &advice),
-            quad: super::merkle::configure_quad(meta, &advice),
+            zero,
+            arith,
+            range,
+            swap,
+            quad,
             curve,
-            advice,
-            copyable,
+            slots,
             instance,
             poseidon,
             next_row: std::cell::Cell::new(0),
@@ -141,11 +245,11 @@ impl Gadgets {
         layouter.assign_region(|| name, |mut region| assign(&mut region, base))
     }
 
-    /// Starts a synthesis: lays regions out from row 0 again and loads the fixed tables.
-    /// Call it first in every `synthesize`.
-    pub fn load(&self, layouter: &mut impl Layouter<Fp>) -> Result<(), Error> {
+    /// Starts a synthesis: lays regions out from row 0 again. Call it first in every
+    /// `synthesize`.
+    pub fn load(&self, _layouter: &mut impl Layouter<Fp>) -> Result<(), Error> {
         self.next_row.set(0);
-        self.range.load_table(layouter)
+        Ok(())
     }
 
     /// Assigns private witness values to fresh cells (no gate: they are constrained by the
@@ -155,19 +259,14 @@ impl Gadgets {
         layouter: &mut impl Layouter<Fp>,
         values: &[Value<Fp>],
     ) -> Result<Vec<Var>, Error> {
-        let width = self.copyable;
-        self.region(
-            layouter,
-            "witness",
-            values.len().div_ceil(width),
-            |region, base| {
-                Ok(values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| assign(region, self.advice[i % width], base + i / width, *v))
-                    .collect())
-            },
-        )
+        let rows = values.len().div_ceil(self.slots.advice.len());
+        self.region(layouter, "witness", rows, |region, base| {
+            Ok(values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| self.slots.assign(region, base, i, *v))
+                .collect())
+        })
     }
 
     /// [`Self::witness`] of known [`crate::Fr`] values.
@@ -209,6 +308,16 @@ impl Gadgets {
     pub fn expose(&self, layouter: &mut impl Layouter<Fp>, var: &Var, row: usize) {
         layouter.constrain_instance(var.cell, self.instance, row);
     }
+}
+
+/// The gate `slot 0 = 0` under its own selector.
+fn configure_zero(meta: &mut ConstraintSystem<Fp>, slots: &Slots) -> Selector {
+    let q = meta.selector();
+    meta.create_gate("zero", |meta| {
+        let s = meta.query_selector(q);
+        vec![s * slots.query_advice(meta, 0, 0)]
+    });
+    q
 }
 
 /// Assigns `value` to `column` at absolute row `offset`.

@@ -3,22 +3,25 @@
 
 use halo2_proofs::circuit::{Layouter, Value};
 use halo2_proofs::halo2curves::ff::Field;
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Expression, Selector};
-use halo2_proofs::poly::Rotation;
+use halo2_proofs::plonk::{ConstraintSystem, Error, Expression, Selector};
 
 use super::Fp;
-use super::gadgets::{Gadgets, Var, assign, copy};
+use super::gadgets::{Gadgets, Slots, Var};
 
-/// `(bit, x, y, l, r)` on one row: `bit ∈ {0,1}`, `l = x + bit·(y − x)`, `r = y − bit·(y − x)`.
-pub(super) fn configure_swap(
-    meta: &mut ConstraintSystem<Fp>,
-    advice: &[Column<Advice>],
-) -> Selector {
+/// The advice slots of a swap: `(bit, x, y, l, r)`.
+const SWAP_CELLS: usize = 5;
+/// The advice slots of a quad placement: `(low, high, node, s0, s1, s2)`, then the children.
+const QUAD_CELLS: usize = 10;
+/// The first child's slot in a quad placement.
+const QUAD_CHILDREN: usize = 6;
+
+/// `(bit, x, y, l, r)` in slots `0..5`: `bit ∈ {0,1}`, `l = x + bit·(y − x)`,
+/// `r = y − bit·(y − x)`.
+pub(super) fn configure_swap(meta: &mut ConstraintSystem<Fp>, slots: &Slots) -> Selector {
     let q = meta.selector();
     meta.create_gate("conditional swap", |meta| {
         let s = meta.query_selector(q);
-        let [bit, x, y, l, r] =
-            [0, 1, 2, 3, 4].map(|i| meta.query_advice(advice[i], Rotation::cur()));
+        let [bit, x, y, l, r] = [0, 1, 2, 3, 4].map(|i| slots.query_advice(meta, i, 0));
         let one = Expression::Constant(Fp::ONE);
         let d = bit.clone() * (y.clone() - x.clone());
         vec![
@@ -30,21 +33,19 @@ pub(super) fn configure_swap(
     q
 }
 
-/// Row 0 `(low, high, node, s0, s1, s2)`, row 1 `(c0, c1, c2, c3)`: the children of a quad
-/// node with `node` in slot `low + 2·high` and the siblings in the other slots, in order.
+/// Slots `0..6` `(low, high, node, s0, s1, s2)`, slots `6..10` `(c0, c1, c2, c3)`: the children
+/// of a quad node with `node` in slot `low + 2·high` and the siblings in the other slots, in
+/// order.
 ///
 /// `c0 = s0 + (1−low)(1−high)(node − s0)`, `c3 = s2 + low·high·(node − s2)`,
 /// `c0 + c1 = s0 + node + high·(s1 − node)`, `Σ c = node + s0 + s1 + s2`, both bits boolean.
-pub(super) fn configure_quad(
-    meta: &mut ConstraintSystem<Fp>,
-    advice: &[Column<Advice>],
-) -> Selector {
+pub(super) fn configure_quad(meta: &mut ConstraintSystem<Fp>, slots: &Slots) -> Selector {
     let q = meta.selector();
     meta.create_gate("quad placement", |meta| {
         let s = meta.query_selector(q);
         let [low, high, node, s0, s1, s2] =
-            [0, 1, 2, 3, 4, 5].map(|i| meta.query_advice(advice[i], Rotation::cur()));
-        let [c0, c1, c2, c3] = [0, 1, 2, 3].map(|i| meta.query_advice(advice[i], Rotation::next()));
+            [0, 1, 2, 3, 4, 5].map(|i| slots.query_advice(meta, i, 0));
+        let [c0, c1, c2, c3] = [0, 1, 2, 3].map(|i| slots.query_advice(meta, QUAD_CHILDREN + i, 0));
         let one = Expression::Constant(Fp::ONE);
         let neither = (one.clone() - low.clone()) * (one.clone() - high.clone());
         let both = low.clone() * high.clone();
@@ -103,14 +104,16 @@ impl Gadgets {
         [bit, x, y]: [&Var; 3],
         (l, r): (Value<Fp>, Value<Fp>),
     ) -> Result<(Var, Var), Error> {
-        self.region(layouter, "swap", 1, |region, at| {
+        let slots = &self.slots;
+        let rows = slots.rows(SWAP_CELLS, 0);
+        self.region(layouter, "swap", rows, |region, at| {
             self.swap.enable(region, at)?;
             for (i, var) in [bit, x, y].into_iter().enumerate() {
-                copy(region, self.advice[i], at, var);
+                slots.copy(region, at, i, var);
             }
             Ok((
-                assign(region, self.advice[3], at, l),
-                assign(region, self.advice[4], at, r),
+                slots.assign(region, at, 3, l),
+                slots.assign(region, at, 4, r),
             ))
         })
     }
@@ -170,15 +173,17 @@ impl Gadgets {
         siblings: &[Var; 3],
         children: [Value<Fp>; 4],
     ) -> Result<[Var; 4], Error> {
-        self.region(layouter, "quad placement", 2, |region, at| {
+        let slots = &self.slots;
+        let rows = slots.rows(QUAD_CELLS, 0);
+        self.region(layouter, "quad placement", rows, |region, at| {
             self.quad.enable(region, at)?;
-            let row0 = [low, high, node, &siblings[0], &siblings[1], &siblings[2]];
-            for (i, var) in row0.into_iter().enumerate() {
-                copy(region, self.advice[i], at, var);
+            let inputs = [low, high, node, &siblings[0], &siblings[1], &siblings[2]];
+            for (i, var) in inputs.into_iter().enumerate() {
+                slots.copy(region, at, i, var);
             }
             let mut out = Vec::with_capacity(4);
             for (i, c) in children.iter().enumerate() {
-                out.push(assign(region, self.advice[i], at + 1, *c));
+                out.push(slots.assign(region, at, QUAD_CHILDREN + i, *c));
             }
             out.try_into().map_err(|_| Error::Synthesis)
         })

@@ -8,33 +8,38 @@
 //!
 //! # Layout
 //!
-//! Every circuit configures one [`Gadgets`]. The verifier's cost follows the column count
-//! (one commitment per advice, fixed and permutation column, three per lookup argument, an
-//! evaluation per query), so the chips share columns:
+//! Every circuit configures one [`Gadgets`]. The on-chain verifier's cost follows the
+//! commitments (one elliptic-curve multiplication each: an advice, fixed or permutation
+//! column, a compressed selector, a quotient chunk) far more than the evaluations (one per
+//! column and rotation), so the circuits without the curve are narrow:
 //!
-//! - advice: the widest Poseidon state `t` (at least 6, 13 with the curve), equality enabled
-//!   on those; one more column without equality when the widest state needs it, for the
-//!   partial rounds' S-box squares (the solvency circuits: 8 columns for `t = 7`);
-//! - fixed: `max(t, 6)` coefficient columns shared by Poseidon's round constants, the
-//!   arithmetic gate's coefficients and the curve's constants, each chip under its own
-//!   selector (halo2 compresses the selectors into a few fixed columns); one `shift` column
-//!   for the range checks' single lookup argument; with the curve, one constants column;
+//! - advice: one column, with equality; each chip lays its cells (its *slots*) out down it
+//!   and its gates read them with rotations (with `W` columns, slot `i` of a region lies in
+//!   column `i mod W`, `⌊i / W⌋` rows down; the curve circuits use `W = 13`);
+//! - fixed: one coefficient column shared the same way by Poseidon's round constants and the
+//!   arithmetic gate's coefficients (with the curve, `max(t, 6)` columns, the curve's
+//!   constants among them, and one constants column), and the compressed selectors: the
+//!   constraint system's degree is raised to halo2-axiom's cap of 5 so that they pack two or
+//!   three to a column;
+//! - no lookup argument (range checks are bit running sums);
 //! - one instance column.
 //!
-//! Every gate has degree at most 5 (halo2-axiom's limit):
+//! The solvency batch circuit so has 1 advice, 6 fixed and 2 permutation columns: 17
+//! scalar multiplications in the generated verifier instead of 44 with a row per round.
+//! Every gate has degree at most 5 (halo2-axiom's limit); rows below are for `W = 1`:
 //!
 //! | chip | rows | gates |
 //! |---|---|---|
-//! | Poseidon, width `t` | `9 + R_P(t)` per permutation with `2t` advice columns (a row per round, one for the output), else `17 + R_P(t)` (two rows per full round) | a full-round and a partial-round gate per width, a shared capacity gate; round constants in `t` shared fixed columns, full-round S-box squares beside the state (columns `t..2t`) when there is room, else on the row below it; partial-round squares in column `t` |
-//! | range check, `n` bits | `⌈n / 8⌉`, one more unless `8 ∣ n` | 8-bit limbs looked up in a 256-row table (one lookup argument: `limb · shift`), running sum, a copy of the top limb shifted into range |
-//! | conditional swap | 1 | `(l, r) = bit ? (y, x) : (x, y)`, `bit` boolean |
-//! | 4-ary placement | 2 | a node's slot among three siblings from two boolean index bits |
-//! | arithmetic (also [`Gadgets::constant`]) | 1 | `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` with coefficients in the shared fixed columns |
+//! | Poseidon, width `t` | `2t` per full round (the state, then its squares; the next state starts the next round), `t + 1` per partial round, `t` for the output: `(17 + R_P(t))·t + R_P(t)` | a full-round and a partial-round gate per width; round constants in fixed slots `0..t` of each round; the S-box square `sq = x²` witnessed so `x^5 = x·sq²`; the capacity lane under the zero gate |
+//! | range check, `n` bits | `n + 1` | a zero, then running sums `acc_i` with `acc_i − 2·acc_{i−1} ∈ {0, 1}`; the last is `x` |
+//! | conditional swap | 5 | `(l, r) = bit ? (y, x) : (x, y)`, `bit` boolean |
+//! | 4-ary placement | 10 | a node's slot among three siblings from two boolean index bits |
+//! | arithmetic (also [`Gadgets::constant`]) | 6 | `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` with coefficients in the shared fixed slots |
 //! | Baby Jubjub add / on curve | 1 | complete twisted Edwards law with `x₁x₂`, `y₁y₂` witnessed; `a·x² + y² = 1 + d·x²y²` |
 //! | scalar ladder, `n` bits | `n + 1` | per bit: booleanity, running sum, `≤ bound` comparison, and `acc + b·2^i·B8` (fixed base) or `2·acc + b·Q` (variable base) |
 //!
-//! The curve gates ([`Gadgets::configure_with_curve`], 13 advice columns at least) read the
-//! first three shared fixed columns under their own selectors.
+//! The curve gates ([`Gadgets::configure_with_curve`], 13 advice columns) read the first
+//! three shared fixed columns under their own selectors.
 //!
 //! halo2-axiom's `SimpleFloorPlanner` places every region at row 0, so [`Gadgets`] lays its
 //! regions out itself, one after another ([`Gadgets::load`] starts a synthesis at row 0);
@@ -47,8 +52,7 @@
 //! [`SolvencyTopCircuit`] and [`SolvencyInclusionCircuit`], and the rollup circuit
 //! [`RollupBatchCircuit`]. The solvency circuits, for `K` assets, batches of `2^b` users and
 //! `2^t` batches, where a chain over `n` inputs is `max(1, ⌈(n − 1) / 15⌉)` Poseidon
-//! permutations (the widths of every chain a circuit hashes are configured, so the column
-//! count is twice the widest):
+//! permutations (the widths of every chain a circuit hashes are configured):
 //!
 //! | circuit | public inputs | chips |
 //! |---|---|---|
@@ -87,11 +91,7 @@ use halo2_proofs::halo2curves::ff::PrimeField as _;
 /// The BN254 scalar field as halo2 sees it (`halo2curves-axiom`'s `bn256::Fr`).
 pub type Fp = halo2_proofs::halo2curves::bn256::Fr;
 
-/// The lookup table's limb width: range checks decompose into 8-bit limbs.
-pub const LIMB_BITS: usize = 8;
-
-/// The smallest circuit size (`2^k` rows) any circuit here needs: the 256-row limb table plus
-/// halo2's blinding rows.
+/// The smallest circuit size (`2^k`) [`fitting_k`] returns.
 pub const MIN_K: u32 = 9;
 
 /// [`crate::Fr`] → [`Fp`]: the same field element.

@@ -1,8 +1,9 @@
 //! Poseidon with circomlib's constants: a gate per round kind and width.
 //!
 //! The stock halo2 `Pow5Chip` pairs partial rounds two per row and so needs an even `R_P`;
-//! circomlib's 2-input instance has 57. Here each round starts on a row holding the state
-//! before it, with the round's constants in fixed columns on that row, so any `R_P` works:
+//! circomlib's 2-input instance has 57. Here each round is a block of slots (see
+//! [`Slots`]) holding the state before it, with the round's constants in the fixed slots of
+//! the block, so any `R_P` works:
 //!
 //! ```text
 //! full round:     next[i] = Σ_j M[i][j] · (s[j] + c[j])^5
@@ -10,24 +11,21 @@
 //! ```
 //!
 //! halo2-axiom caps gate degree at 5, so each S-box input `x = s[j] + c[j]` has its square
-//! `sq = x²` witnessed (degree 3) and the round uses `x^5 = x · sq²` (degree 4). A partial
-//! round takes one row: its single square sits in column `t`, the next state on the next row.
-//! A full round's `t` squares sit beside the state (columns `t..2t`, one row) when the circuit
-//! has `2t` advice columns, else on the row below the state in the same columns (two rows).
-//! A width-`t` state so spans `t + 1` advice columns (only the first `t` need equality) and
-//! `9 + R_P` rows, plus one per full round when the squares go below.
+//! `sq = x²` witnessed (degree 3) and the round uses `x^5 = x · sq²` (degree 4). A round's
+//! block holds the state in slots `0..t`, then its squares (`t` in a full round, one in a
+//! partial round); the next state starts the next block, on the block's rows rounded up to
+//! whole rows.
 //!
-//! The first row is `[0, x_1, …, x_n]` (lane 0 gated to zero, the inputs copied in); the
-//! output is lane 0 of the last row.
+//! The first state is `[0, x_1, …, x_n]` (lane 0 under the zero gate, the inputs copied in);
+//! the output is lane 0 of the last state.
 
 use std::sync::OnceLock;
 
 use halo2_proofs::circuit::{Layouter, Value};
 use halo2_proofs::halo2curves::ff::Field;
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Expression, Fixed, Selector};
-use halo2_proofs::poly::Rotation;
+use halo2_proofs::plonk::{ConstraintSystem, Error, Expression, Selector};
 
-use super::gadgets::{Gadgets, Var, assign};
+use super::gadgets::{Gadgets, Slots, Var};
 use super::{Fp, to_halo2};
 use crate::poseidon::PoseidonError;
 use crate::poseidon::params::{FULL_ROUNDS, params};
@@ -66,11 +64,10 @@ pub(super) struct PoseidonConfig {
     width: usize,
     full: Selector,
     partial: Selector,
-    round_constants: Vec<Column<Fixed>>,
-    /// The circuit has `2t` advice columns (the curve's 13 hold `t ≤ 6`): full-round squares
-    /// then sit beside the state, in columns `t..2t` of its row, and a full round takes one
-    /// row.
-    squares_beside: bool,
+    /// The rows of a full round's block and of a partial round's (see [`Self::block`]).
+    blocks: [usize; 2],
+    /// The rows of the output state.
+    last: usize,
 }
 
 fn is_full(round: usize, partial_rounds: usize) -> bool {
@@ -87,54 +84,34 @@ fn sboxed_lanes(round: usize, t: usize, p: &FpParams) -> usize {
     }
 }
 
-/// `lane0 = 0` on the first row of a permutation: the capacity starts at zero.
-pub(super) fn configure_capacity(
-    meta: &mut ConstraintSystem<Fp>,
-    lane0: Column<Advice>,
-) -> Selector {
-    let q = meta.selector();
-    meta.create_gate("poseidon capacity", |meta| {
-        let s = meta.query_selector(q);
-        vec![s * meta.query_advice(lane0, Rotation::cur())]
-    });
-    q
-}
-
 impl PoseidonConfig {
-    pub(super) fn configure(
-        meta: &mut ConstraintSystem<Fp>,
-        width: usize,
-        advice: &[Column<Advice>],
-        round_constants: &[Column<Fixed>],
-    ) -> Self {
+    pub(super) fn configure(meta: &mut ConstraintSystem<Fp>, width: usize, slots: &Slots) -> Self {
         let p = fp_params(width);
+        // A round's block: the state (slots 0..t), its S-box squares (slots t..t+sboxed), the
+        // round constants (fixed slots 0..t); the next state starts the next block.
+        let block = |sboxed: usize| slots.rows(width + sboxed, width);
         let config = Self {
             width,
             full: meta.selector(),
             partial: meta.selector(),
-            round_constants: round_constants[..width].to_vec(),
-            squares_beside: advice.len() >= 2 * width,
+            blocks: [block(width), block(1)],
+            last: slots.rows(width, 0),
         };
         for (selector, full_round, name) in [
             (config.full, true, "poseidon full round"),
             (config.partial, false, "poseidon partial round"),
         ] {
             let sboxed = if full_round { width } else { 1 };
-            let next_at = Rotation(config.square_row(full_round) as i32 + 1);
+            let next_at = config.block(full_round) as i32;
             meta.create_gate(name, |meta| {
                 let q = meta.query_selector(selector);
                 let mut constraints = Vec::with_capacity(width + sboxed);
                 let added: Vec<Expression<Fp>> = (0..width)
                     .map(|j| {
-                        let s = meta.query_advice(advice[j], Rotation::cur());
-                        let c = meta.query_fixed(round_constants[j], Rotation::cur());
-                        let x = s + c;
+                        let x = slots.query_advice(meta, j, 0) + slots.query_fixed(meta, j);
                         if j < sboxed {
                             // x^5 = x · sq², with sq = x² witnessed.
-                            let sq = meta.query_advice(
-                                advice[config.square_column(full_round, j)],
-                                Rotation(config.square_row(full_round) as i32),
-                            );
+                            let sq = slots.query_advice(meta, width + j, 0);
                             constraints.push(q.clone() * (sq.clone() - x.clone() * x.clone()));
                             x * sq.clone() * sq
                         } else {
@@ -143,7 +120,7 @@ impl PoseidonConfig {
                     })
                     .collect();
                 constraints.extend((0..width).map(|i| {
-                    let next = meta.query_advice(advice[i], next_at);
+                    let next = slots.query_advice(meta, i, next_at);
                     let mixed = added
                         .iter()
                         .zip(&p.mds[i])
@@ -158,19 +135,9 @@ impl PoseidonConfig {
         config
     }
 
-    /// The advice column of lane `j`'s S-box square: beside the state or below it in a full
-    /// round, column `t` in a partial round.
-    fn square_column(&self, full_round: bool, j: usize) -> usize {
-        match (full_round, self.squares_beside) {
-            (true, true) => self.width + j,
-            (true, false) => j,
-            (false, _) => self.width,
-        }
-    }
-
-    /// The row of a round's squares, relative to its state row; the next state follows it.
-    fn square_row(&self, full_round: bool) -> usize {
-        usize::from(full_round && !self.squares_beside)
+    /// The rows of a round's block; the next state follows it.
+    fn block(&self, full_round: bool) -> usize {
+        self.blocks[usize::from(!full_round)]
     }
 }
 
@@ -255,16 +222,17 @@ impl Gadgets {
         trace.error_if_known_and(|tr| {
             tr.len() != rounds + 1 || tr.iter().any(|state| state.len() != width)
         })?;
-        let rows = 1
+        let slots = &self.slots;
+        let rows = config.last
             + (0..rounds)
-                .map(|r| 1 + config.square_row(is_full(r, p.partial_rounds)))
+                .map(|r| config.block(is_full(r, p.partial_rounds)))
                 .sum::<usize>();
         self.region(layouter, "poseidon", rows, |region, base| {
             let lane = |round: usize, j: usize| trace.as_ref().map(|tr| tr[round][j]);
-            self.capacity.enable(region, base)?;
-            let mut out = assign(region, self.advice[0], base, lane(0, 0));
+            self.zero.enable(region, base)?;
+            let mut out = slots.assign(region, base, 0, lane(0, 0));
             for (j, input) in inputs.iter().enumerate() {
-                let cell = assign(region, self.advice[j + 1], base, lane(0, j + 1));
+                let cell = slots.assign(region, base, j + 1, lane(0, j + 1));
                 region.constrain_equal(cell.cell, input.cell);
             }
             let mut row = base;
@@ -273,18 +241,17 @@ impl Gadgets {
                 let selector = if full { config.full } else { config.partial };
                 selector.enable(region, row)?;
                 let constants = &p.round_constants[round * width..(round + 1) * width];
-                for (column, c) in config.round_constants.iter().zip(constants) {
-                    region.assign_fixed(*column, row, *c);
+                for (j, c) in constants.iter().enumerate() {
+                    slots.assign_fixed(region, row, j, *c);
                 }
                 let sboxed = sboxed_lanes(round, width, p);
                 for (j, c) in constants.iter().enumerate().take(sboxed) {
                     let sq = lane(round, j).map(|s| (s + c).square());
-                    let column = self.advice[config.square_column(full, j)];
-                    assign(region, column, row + config.square_row(full), sq);
+                    slots.assign(region, row, width + j, sq);
                 }
-                row += 1 + config.square_row(full);
+                row += config.block(full);
                 for j in 0..width {
-                    let cell = assign(region, self.advice[j], row, lane(round + 1, j));
+                    let cell = slots.assign(region, row, j, lane(round + 1, j));
                     if j == 0 {
                         out = cell;
                     }

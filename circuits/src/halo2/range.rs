@@ -1,121 +1,67 @@
-//! Range checks by lookup: `x < 2^n` from `L = ⌈n/8⌉` limbs, most significant first.
+//! Range checks by a running sum of bits: `x < 2^n` from `n` rows, most significant bit first.
 //!
-//! One lookup argument serves every row: `limb · shift` is in the table `0..256`, with `shift`
-//! a fixed column that is 0 off range-check rows. `L` rows hold `(limb_i, acc_i)` in advice
-//! columns 0 and 1 with `shift = 1` (every limb is in the table), `acc_0 = limb_0`,
-//! `acc_i = 256·acc_{i−1} + limb_i`; the last `acc` is copy-constrained to `x`. When `8L > n`
-//! a row before them holds a copy of the top limb (gated equal to it) with
-//! `shift = 2^(8L − n)`: the top limb, already below 256, is then `< 2^(n − 8(L−1))`. So
-//! `x = Σ limb_i·256^(L−1−i) < 2^n`, and since `n ≤ 252` the sum cannot wrap the field: a
-//! value `≥ 2^n` has no such decomposition.
+//! A range check is a region of `n + 1` one-slot rows: a zero (the [`Gadgets`] zero gate),
+//! then the running sums `acc_1..acc_n` under the bit gate `d·(d − 1) = 0` with
+//! `d = acc_i − 2·acc_{i−1}`: each step appends one bit. The last sum is copy-constrained to
+//! `x`, so `x = Σ b_i·2^(n−i) < 2^n`; since `n ≤ 252` the sum cannot wrap the field, and a value
+//! `≥ 2^n` has no such decomposition. No lookup argument: its three proof commitments, its
+//! table and its shift column would cost the on-chain verifier five scalar multiplications.
 
 use halo2_proofs::circuit::{Layouter, Value};
 use halo2_proofs::halo2curves::ff::{Field, PrimeField};
-use halo2_proofs::plonk::{
-    Advice, Column, ConstraintSystem, Error, Expression, Fixed, Selector, TableColumn,
-};
-use halo2_proofs::poly::Rotation;
+use halo2_proofs::plonk::{ConstraintSystem, Error, Expression, Selector};
 
-use super::gadgets::{Gadgets, Var, assign};
-use super::{Fp, LIMB_BITS};
+use super::Fp;
+use super::gadgets::{Gadgets, Slots, Var};
 use crate::range::{MAX_RANGE_BITS, RangeBits};
 
-const TABLE_SIZE: u64 = 1 << LIMB_BITS;
-
+/// The bit gate's selector.
 #[derive(Debug, Clone)]
 pub(super) struct RangeConfig {
-    table: TableColumn,
-    /// 1 on a limb row, `2^(8L − n)` on the top limb's copy, 0 elsewhere: `limb · shift` is in
-    /// the table. No selector: halo2-axiom caps the degree at 5, and a lookup costs its
-    /// input's degree + 3.
-    shift: Column<Fixed>,
-    /// The first limb row: `acc = limb`.
-    first: Selector,
-    /// The first limb row after a shifted copy: `limb = limb_prev`.
-    top: Selector,
-    /// The other limb rows: `acc = 256·acc_prev + limb`.
-    step: Selector,
+    /// A running-sum row: `acc − 2·acc_prev ∈ {0, 1}`, the previous row's slot 0 being
+    /// `acc_prev`.
+    bit: Selector,
 }
 
 impl RangeConfig {
-    pub(super) fn configure(
-        meta: &mut ConstraintSystem<Fp>,
-        advice: &[Column<Advice>],
-        table: TableColumn,
-    ) -> Self {
-        let (limb_col, acc_col) = (advice[0], advice[1]);
+    pub(super) fn configure(meta: &mut ConstraintSystem<Fp>, slots: &Slots) -> Self {
         let config = Self {
-            table,
-            shift: meta.fixed_column(),
-            first: meta.selector(),
-            top: meta.selector(),
-            step: meta.selector(),
+            bit: meta.selector(),
         };
-        meta.lookup("range limb", |meta| {
-            let limb = meta.query_advice(limb_col, Rotation::cur());
-            let shift = meta.query_fixed(config.shift, Rotation::cur());
-            vec![(limb * shift, table)]
-        });
-        meta.create_gate("range top limb", |meta| {
-            let top = meta.query_selector(config.top);
-            let limb = meta.query_advice(limb_col, Rotation::cur());
-            let copy = meta.query_advice(limb_col, Rotation::prev());
-            vec![top * (limb - copy)]
-        });
-        meta.create_gate("range running sum", |meta| {
-            let first = meta.query_selector(config.first);
-            let step = meta.query_selector(config.step);
-            let limb = meta.query_advice(limb_col, Rotation::cur());
-            let acc = meta.query_advice(acc_col, Rotation::cur());
-            let prev = meta.query_advice(acc_col, Rotation::prev());
-            let base = Expression::Constant(Fp::from(TABLE_SIZE));
-            vec![
-                first * (acc.clone() - limb.clone()),
-                step * (acc - base * prev - limb),
-            ]
+        meta.create_gate("range bit", |meta| {
+            let q = meta.query_selector(config.bit);
+            let acc = slots.query_advice(meta, 0, 0);
+            let prev = slots.query_advice(meta, 0, -1);
+            let d = acc - Expression::Constant(Fp::from(2u64)) * prev;
+            vec![q * d.clone() * (d - Expression::Constant(Fp::ONE))]
         });
         config
     }
-
-    pub(super) fn load_table(&self, layouter: &mut impl Layouter<Fp>) -> Result<(), Error> {
-        layouter.assign_table(
-            || "limbs",
-            |mut table| {
-                for i in 0..TABLE_SIZE {
-                    table.assign_cell(
-                        || "limb",
-                        self.table,
-                        i as usize,
-                        || Value::known(Fp::from(i)),
-                    )?;
-                }
-                Ok(())
-            },
-        )
-    }
 }
 
-/// The rows of one range check: `(limb, acc)`, most significant limb first.
-pub type RangeTrace = Vec<(Fp, Fp)>;
+/// The rows of one range check: the running sums `acc_1..acc_n` of the bits, most
+/// significant first.
+pub type RangeTrace = Vec<Fp>;
 
-/// The honest rows for `x < 2^bits`: the limbs of `x`'s low `8·⌈bits/8⌉` bits and their
-/// running sum. A value that does not fit leaves the last sum short of `x`.
+/// The honest rows for `x < 2^bits`: the running sums of `x`'s low `bits` bits. A value that
+/// does not fit leaves the last sum short of `x`.
 pub fn range_trace(x: Fp, bits: RangeBits) -> RangeTrace {
     let repr = x.to_repr();
-    let limbs = bits.get().div_ceil(LIMB_BITS);
+    let bytes = repr.as_ref();
     let mut acc = Fp::ZERO;
-    (0..limbs)
-        .map(|row| {
-            let limb = Fp::from(u64::from(repr.as_ref()[limbs - 1 - row]));
-            acc = acc * Fp::from(TABLE_SIZE) + limb;
-            (limb, acc)
+    (0..bits.get())
+        .rev()
+        .map(|i| {
+            let bit = (bytes[i / 8] >> (i % 8)) & 1;
+            acc = acc.double() + Fp::from(u64::from(bit));
+            acc
         })
         .collect()
 }
 
 impl Gadgets {
     /// Enforces `x < 2^bits` (`1 ≤ bits ≤ 252`; other widths are [`Error::Synthesis`]).
-    /// Costs `⌈bits/8⌉` rows, one more when `bits` is not a multiple of 8.
+    /// Costs `bits + 1` rows.
     pub fn range_check(
         &self,
         layouter: &mut impl Layouter<Fp>,
@@ -139,43 +85,21 @@ impl Gadgets {
         if bits == 0 || bits > MAX_RANGE_BITS {
             return Err(Error::Synthesis);
         }
-        let limbs = bits.div_ceil(LIMB_BITS);
-        trace.error_if_known_and(|t| t.len() != limbs)?;
-        let top_bits = bits - LIMB_BITS * (limbs - 1);
-        let config = &self.range;
-        // The top limb's shifted copy, when the top limb has fewer than 8 bits.
-        let copy_rows = usize::from(top_bits < LIMB_BITS);
-        self.region(
-            layouter,
-            "range check",
-            copy_rows + limbs,
-            |region, base| {
-                if copy_rows == 1 {
-                    let top = trace.as_ref().map(|t| t[0].0);
-                    assign(region, self.advice[0], base, top);
-                    let shift = Fp::from(1u64 << (LIMB_BITS - top_bits));
-                    region.assign_fixed(config.shift, base, shift);
-                }
-                let mut last = None;
-                for i in 0..limbs {
-                    let row = base + copy_rows + i;
-                    let (limb, acc) = trace.as_ref().map(|t| t[i]).unzip();
-                    assign(region, self.advice[0], row, limb);
-                    last = Some(assign(region, self.advice[1], row, acc));
-                    region.assign_fixed(config.shift, row, Fp::ONE);
-                    if i == 0 {
-                        config.first.enable(region, row)?;
-                        if copy_rows == 1 {
-                            config.top.enable(region, row)?;
-                        }
-                    } else {
-                        config.step.enable(region, row)?;
-                    }
-                }
-                let last = last.ok_or(Error::Synthesis)?;
-                region.constrain_equal(last.cell, x.cell);
-                Ok(())
-            },
-        )
+        trace.error_if_known_and(|t| t.len() != bits)?;
+        let slots = &self.slots;
+        self.region(layouter, "range check", bits + 1, |region, base| {
+            self.zero.enable(region, base)?;
+            slots.assign(region, base, 0, Value::known(Fp::ZERO));
+            let mut last = None;
+            for i in 0..bits {
+                let row = base + 1 + i;
+                self.range.bit.enable(region, row)?;
+                let acc = trace.as_ref().map(|t| t[i]);
+                last = Some(slots.assign(region, row, 0, acc));
+            }
+            let last = last.ok_or(Error::Synthesis)?;
+            region.constrain_equal(last.cell, x.cell);
+            Ok(())
+        })
     }
 }

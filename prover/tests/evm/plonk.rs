@@ -1,12 +1,14 @@
 //! The PLONK/KZG verifier contracts (snark-verifier's Yul) for the halo2 solvency batch and
 //! inclusion circuits: an honest proof is accepted; a mutated proof byte, a mutated public
 //! input and a public input shifted by `r` are rejected. The contracts are measured on a chain
-//! without EIP-170: at about 34 KB they are above mainnet's 24 KiB limit. `plonk_cost_breakdown`
+//! without EIP-170: at about 32 KB they are above mainnet's 24 KiB limit. `plonk_cost_breakdown`
 //! shows where the gas goes.
 
 use std::sync::OnceLock;
 
-use bulwark_circuits::halo2::{SolvencyBatchCircuit, SolvencyInclusionCircuit, fitting_k};
+use bulwark_circuits::halo2::{
+    SolvencyBatchCircuit, SolvencyInclusionCircuit, fitting_k, rows_needed,
+};
 use bulwark_circuits::solvency::{
     BatchCircuit, BlindingSeed, Book, CommittedBook, InclusionCircuit, Reserves,
 };
@@ -42,6 +44,8 @@ pub struct PlonkCase {
     pub proof: PlonkProof,
     /// How long `plonk_prove` took for it.
     pub prove_time: std::time::Duration,
+    /// The rows the circuit's layout uses (the key has `2^k`, `k = params.k()`).
+    pub rows: usize,
 }
 
 /// The batch circuit (batch 0 of the evm solvency sample's book) and alice's inclusion.
@@ -54,7 +58,7 @@ pub fn cases() -> &'static [PlonkCase; 2] {
         let mut rng = ChaCha20Rng::seed_from_u64(31);
         let book = CommittedBook::new(&book, &reserves, params, BlindingSeed::random(&mut rng))
             .expect("solvent book");
-        let all = kzg_dev_params_insecure(12, 32).expect("params");
+        let all = kzg_dev_params_insecure(13, 32).expect("params");
         let batch = book.batch_circuit(0).expect("batch 0");
         let inclusion = book.inclusion_circuit("alice").expect("alice");
         [
@@ -99,6 +103,7 @@ fn case<C: bulwark_circuits::halo2::halo2_proofs::plonk::Circuit<bulwark_circuit
     let prove_time = start.elapsed();
     PlonkCase {
         name,
+        rows: rows_needed(&circuit).expect("layout"),
         params,
         vk: pk.verifying_key(),
         public_inputs,
@@ -254,7 +259,7 @@ fn plonk_cost_breakdown() {
         eprintln!(
             "{}: advice {}, fixed {}, permutation {}, lookups {}, degree {} -> key {} + proof {} \
              commitments, {} evaluations; ecAdd {ec_add}, ecMul {ec_mul}, pairing {pairing}; \
-             calldata {} B ({} gas); {} gas, {} B code; prove {:.2?}",
+             calldata {} B ({} gas); {} gas, {} B code; {} rows, k = {}, prove {:.2?}",
             case.name,
             shape.advice_columns,
             shape.fixed_columns,
@@ -268,6 +273,8 @@ fn plonk_cost_breakdown() {
             calldata_gas(&data),
             out.gas_used,
             evm.code_size(verifier),
+            case.rows,
+            case.params.k(),
             case.prove_time,
         );
     }
