@@ -14,7 +14,11 @@ fn run<C: PippengerCurve>(log_size: u32, repetitions: usize, engine: Pippenger) 
     let scalars = random_scalars(n, 7);
     let prepared = MsmEngine::<C>::prepare(&engine, bases.clone());
     let expected = ArkworksMsm.msm_unprepared(&bases, &scalars);
-    assert_eq!(engine.msm(&prepared, &scalars), expected, "result differs from arkworks");
+    assert_eq!(
+        engine.msm(&prepared, &scalars),
+        expected,
+        "result differs from arkworks"
+    );
     for _ in 0..repetitions {
         let (_, wall, cpu) = timed(|| std::hint::black_box(engine.msm(&prepared, &scalars)));
         eprintln!(

@@ -36,7 +36,6 @@ const HELD: u8 = 1;
 /// State of a bucket with an addition in the current batch.
 const PENDING: u8 = 2;
 
-
 /// Buckets `1..=2^(c−1)` in affine form plus reusable scratch space; base-field products by `M`.
 pub(crate) struct BucketAccumulator<C: SWCurveConfig, M> {
     mul: M,
