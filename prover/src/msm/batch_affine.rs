@@ -159,8 +159,7 @@ pub(crate) fn batch_add_assign<C: SWCurveConfig, M: FieldMul<C::BaseField>>(
 }
 
 /// Independent product chains of Montgomery's trick: denominator `k` joins chain `k mod CHAINS`,
-/// so consecutive products do not wait for each other (a product's latency is several times its
-/// throughput) and both passes run at the multiplier's throughput.
+/// so consecutive products of a pass need not wait for each other's result.
 const CHAINS: usize = 2;
 
 /// Running products `Π d_k` of every chain, then (after [`Chains::invert`]) their inverses.
