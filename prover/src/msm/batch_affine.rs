@@ -78,6 +78,26 @@ fn add_with_inverse<C: SWCurveConfig, M: FieldMul<C::BaseField>>(
     Affine::new_unchecked(x3, y3)
 }
 
+/// Asks the CPU to start loading the cache line at `p`, which a batch will soon read.
+#[inline(always)]
+pub(crate) fn prefetch<T>(p: &T) {
+    #[cfg(target_arch = "x86_64")]
+    #[allow(
+        unsafe_code,
+        reason = "`prefetcht0` is a hint: it never faults, and SSE is part of x86-64"
+    )]
+    // SAFETY: prefetching reads nothing architecturally and `p` is a valid reference.
+    unsafe {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        _mm_prefetch::<_MM_HINT_T0>(std::ptr::from_ref(p).cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = p;
+}
+
+/// How many additions ahead [`batch_add_assign`] prefetches its targets.
+const PREFETCH_AHEAD: usize = 8;
+
 /// Reusable storage for [`reduce_groups`].
 pub(crate) struct Scratch<F> {
     active: Vec<Group>,
@@ -115,31 +135,77 @@ pub(crate) fn batch_add_assign<C: SWCurveConfig, M: FieldMul<C::BaseField>>(
     cases.clear();
     den.clear();
     prefix.clear();
-    let mut acc = C::BaseField::one();
-    for (i, p) in additions {
+    let mut chains = Chains::new();
+    for (k, (i, p)) in additions.iter().enumerate() {
+        if let Some((ahead, _)) = additions.get(k + PREFETCH_AHEAD) {
+            prefetch(&targets[*ahead as usize]);
+        }
         let (case, d) = classify(&targets[*i as usize], p);
         cases.push(case);
         den.push(d);
-        prefix.push(acc);
-        acc = m.mul(&acc, &d);
+        prefix.push(chains.push(m, k, &d));
     }
-    invert_in_place(m, den, prefix, acc);
-    for (((i, p), case), inv) in additions.iter().zip(cases.iter()).zip(den.iter()) {
+    // Montgomery's trick walked backwards, each inverse used as soon as it is known.
+    let mut inv = chains.invert(m);
+    for k in (0..additions.len()).rev() {
+        if let Some(ahead) = k.checked_sub(PREFETCH_AHEAD).map(|j| additions[j].0) {
+            prefetch(&targets[ahead as usize]);
+        }
+        let inv_d = inv.pop(m, k, &prefix[k], &den[k]);
+        let (i, p) = &additions[k];
         let t = &mut targets[*i as usize];
-        *t = add_with_inverse(m, t, p, *case, *inv);
+        *t = add_with_inverse(m, t, p, cases[k], inv_d);
     }
 }
 
-/// Montgomery's trick: given `prefix[k] = d₀⋯d_{k−1}` and `product = d₀⋯d_{m−1}`, replaces
-/// every `den[k] = d_k` by its inverse.
-#[inline(always)]
-fn invert_in_place<F: Field, M: FieldMul<F>>(m: M, den: &mut [F], prefix: &[F], product: F) {
-    // Every denominator is non-zero by construction, so the product is invertible.
-    let mut inv = product.inverse().unwrap_or_else(F::zero);
-    for (d, p) in den.iter_mut().zip(prefix.iter()).rev() {
-        let inv_d = m.mul(&inv, p);
-        inv = m.mul(&inv, d);
-        *d = inv_d;
+/// Independent product chains of Montgomery's trick: denominator `k` joins chain `k mod CHAINS`,
+/// so consecutive products of a pass need not wait for each other's result.
+const CHAINS: usize = 2;
+
+/// Running products `Π d_k` of every chain, then (after [`Chains::invert`]) their inverses.
+struct Chains<F>([F; CHAINS]);
+
+impl<F: Field> Chains<F> {
+    fn new() -> Self {
+        Self([F::one(); CHAINS])
+    }
+
+    /// Multiplies `d_k` into its chain; returns the chain's product before it (`prefix[k]`).
+    #[inline(always)]
+    fn push<M: FieldMul<F>>(&mut self, m: M, k: usize, d: &F) -> F {
+        let acc = &mut self.0[k % CHAINS];
+        let prefix = *acc;
+        *acc = m.mul(acc, d);
+        prefix
+    }
+
+    /// Inverts every chain's product with one field inversion. Every denominator is non-zero by
+    /// construction, so the products are invertible.
+    fn invert<M: FieldMul<F>>(self, m: M) -> Self {
+        // Montgomery's trick once more, over the chains' products.
+        let mut prefix = [F::one(); CHAINS];
+        let mut acc = F::one();
+        for (p, a) in prefix.iter_mut().zip(&self.0) {
+            *p = acc;
+            acc = m.mul(&acc, a);
+        }
+        let mut inv = acc.inverse().unwrap_or_else(F::zero);
+        let mut out = [F::zero(); CHAINS];
+        for ((o, p), a) in out.iter_mut().zip(&prefix).zip(&self.0).rev() {
+            *o = m.mul(&inv, p);
+            inv = m.mul(&inv, a);
+        }
+        Self(out)
+    }
+
+    /// Walking `k` downwards: `1/d_k`, given `prefix[k]` from [`Chains::push`], and removes
+    /// `d_k` from its chain's inverse.
+    #[inline(always)]
+    fn pop<M: FieldMul<F>>(&mut self, m: M, k: usize, prefix: &F, d: &F) -> F {
+        let inv = &mut self.0[k % CHAINS];
+        let inv_d = m.mul(inv, prefix);
+        *inv = m.mul(inv, d);
+        inv_d
     }
 }
 
@@ -163,18 +229,20 @@ pub(crate) fn reduce_groups<C: SWCurveConfig, M: FieldMul<C::BaseField>>(
         cases.clear();
         den.clear();
         prefix.clear();
-        let mut acc = C::BaseField::one();
+        let mut chains = Chains::new();
         for g in active.iter() {
             let s = g.start as usize;
             for i in 0..(g.len / 2) as usize {
                 let (case, d) = classify(&points[s + 2 * i], &points[s + 2 * i + 1]);
                 cases.push(case);
+                prefix.push(chains.push(m, den.len(), &d));
                 den.push(d);
-                prefix.push(acc);
-                acc = m.mul(&acc, &d);
             }
         }
-        invert_in_place(m, den, prefix, acc);
+        let mut inv = chains.invert(m);
+        for (k, (d, p)) in den.iter_mut().zip(prefix.iter()).enumerate().rev() {
+            *d = inv.pop(m, k, p, d);
+        }
         // Pair i of a group lands at start + i (it only overwrites consumed slots).
         let mut k = 0;
         for g in active.iter_mut() {

@@ -1,7 +1,8 @@
 //! Bucket accumulation for one set of `2^(c−1)` affine buckets.
 //!
 //! Points go straight into a batch of pending `bucket += ±P` additions (at most one per bucket,
-//! tracked by a flag), executed together by [`batch_add_assign`] with one inversion, as in
+//! tracked by a one-byte state per bucket, so queuing a point never reads the bucket itself: that
+//! read missed the cache on most points), executed together by [`batch_add_assign`] with one inversion, as in
 //! gnark-crypto. A point whose bucket already has a pending addition goes to an overflow list
 //! instead; when that fills up, it is sorted by bucket and every bucket's overflow is summed
 //! together with the bucket by [`reduce_groups`] in batch-affine rounds (a tree, so even
@@ -13,7 +14,7 @@ use ark_ec::AffineRepr;
 use ark_ec::short_weierstrass::{Affine, Bucket, Projective, SWCurveConfig};
 use ark_ff::{AdditiveGroup, BigInteger};
 
-use super::batch_affine::{Group, Scratch, batch_add_assign, reduce_groups};
+use super::batch_affine::{Group, Scratch, batch_add_assign, prefetch, reduce_groups};
 use super::digits::signed_digit;
 use super::field::FieldMul;
 
@@ -27,13 +28,21 @@ pub(crate) fn batch_size(c: u32) -> usize {
 /// Overflow points gathered before they are reduced together.
 const OVERFLOW: usize = 1 << 10;
 
+/// [`BucketAccumulator::state`] of a bucket still holding the identity, never written.
+const EMPTY: u8 = 0;
+/// State of a bucket holding a point (possibly the identity, after `P + (−P)`), with no
+/// addition queued.
+const HELD: u8 = 1;
+/// State of a bucket with an addition in the current batch.
+const PENDING: u8 = 2;
+
 /// Buckets `1..=2^(c−1)` in affine form plus reusable scratch space; base-field products by `M`.
 pub(crate) struct BucketAccumulator<C: SWCurveConfig, M> {
     mul: M,
     c: u32,
     buckets: Vec<Affine<C>>,
-    /// `pending[b]`: bucket `b` has an addition in `batch`.
-    pending: Vec<bool>,
+    /// [`EMPTY`], [`HELD`] or [`PENDING`], per bucket.
+    state: Vec<u8>,
     batch: Vec<(u32, Affine<C>)>,
     batch_size: usize,
     overflow: Vec<(u32, Affine<C>)>,
@@ -51,7 +60,7 @@ impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
             mul,
             c,
             buckets: vec![Affine::identity(); buckets],
-            pending: vec![false; buckets],
+            state: vec![EMPTY; buckets],
             batch: Vec::with_capacity(batch_size),
             batch_size,
             overflow: Vec::new(),
@@ -75,7 +84,7 @@ impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
             }
             let b = d.unsigned_abs() - 1;
             let p = if d < 0 { -*base } else { *base };
-            if self.pending[b as usize] {
+            if self.state[b as usize] == PENDING {
                 self.overflow.push((b, p));
             } else {
                 self.insert(b, p);
@@ -94,10 +103,13 @@ impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
     /// Queues `bucket[b] += p`; `b` must not be pending.
     #[inline(always)]
     fn insert(&mut self, b: u32, p: Affine<C>) {
-        if self.buckets[b as usize].is_zero() {
+        let state = &mut self.state[b as usize];
+        if *state == EMPTY {
+            *state = HELD;
             self.buckets[b as usize] = p;
         } else {
-            self.pending[b as usize] = true;
+            *state = PENDING;
+            prefetch(&self.buckets[b as usize]);
             self.batch.push((b, p));
         }
     }
@@ -107,7 +119,7 @@ impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
         let mut kept = 0;
         for i in 0..self.overflow.len() {
             let (b, p) = self.overflow[i];
-            if self.pending[b as usize] {
+            if self.state[b as usize] == PENDING {
                 self.overflow[kept] = (b, p);
                 kept += 1;
             } else {
@@ -120,7 +132,7 @@ impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
     fn run_batch(&mut self) {
         batch_add_assign(self.mul, &mut self.buckets, &self.batch, &mut self.scratch);
         for (b, _) in &self.batch {
-            self.pending[*b as usize] = false;
+            self.state[*b as usize] = HELD;
         }
         self.batch.clear();
     }
@@ -142,9 +154,8 @@ impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
                     start: self.points.len() as u32,
                     len: 0,
                 });
-                let held = self.buckets[b as usize];
-                if !held.is_zero() {
-                    self.points.push(held);
+                if self.state[b as usize] != EMPTY {
+                    self.points.push(self.buckets[b as usize]);
                 }
             }
             self.points.push(p);
@@ -160,6 +171,7 @@ impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
                 current = b;
                 if let Some(g) = groups.next() {
                     self.buckets[b as usize] = self.points[g.start as usize];
+                    self.state[b as usize] = HELD;
                 }
             }
         }
