@@ -64,6 +64,9 @@ enum Case {
 struct TestCircuit {
     case: Case,
     widths: Vec<usize>,
+    /// Configured with the curve ([`Gadgets::configure_with_curve`]): the wide layout, whose
+    /// range checks take byte steps through the lookup.
+    curve: bool,
 }
 
 fn known(values: &[Fp]) -> Vec<Value<Fp>> {
@@ -73,18 +76,25 @@ fn known(values: &[Fp]) -> Vec<Value<Fp>> {
 impl Circuit<Fp> for TestCircuit {
     type Config = Gadgets;
     type FloorPlanner = SimpleFloorPlanner;
-    type Params = Vec<usize>;
+    type Params = (Vec<usize>, bool);
 
     fn without_witnesses(&self) -> Self {
         self.clone()
     }
 
-    fn params(&self) -> Vec<usize> {
-        self.widths.clone()
+    fn params(&self) -> (Vec<usize>, bool) {
+        (self.widths.clone(), self.curve)
     }
 
-    fn configure_with_params(meta: &mut ConstraintSystem<Fp>, widths: Vec<usize>) -> Gadgets {
-        Gadgets::configure(meta, &widths)
+    fn configure_with_params(
+        meta: &mut ConstraintSystem<Fp>,
+        (widths, curve): (Vec<usize>, bool),
+    ) -> Gadgets {
+        if curve {
+            Gadgets::configure_with_curve(meta, &widths)
+        } else {
+            Gadgets::configure(meta, &widths)
+        }
     }
 
     fn configure(meta: &mut ConstraintSystem<Fp>) -> Gadgets {
@@ -185,9 +195,15 @@ const K: u32 = 12;
 
 /// `Ok(())` if `MockProver` accepts, else every failure as text.
 fn mock(case: Case, widths: &[usize], public: &[Fp]) -> Result<(), Vec<String>> {
+    mock_on(false, case, widths, public)
+}
+
+/// [`mock`] on the narrow layout (`curve` false) or the curve's wide one.
+fn mock_on(curve: bool, case: Case, widths: &[usize], public: &[Fp]) -> Result<(), Vec<String>> {
     let circuit = TestCircuit {
         case,
         widths: widths.to_vec(),
+        curve,
     };
     let prover = MockProver::run(K, &circuit, vec![public.to_vec()])
         .map_err(|e| vec![format!("synthesis: {e}")])?;
@@ -332,29 +348,99 @@ fn poseidon_chip_rejects_each_tampered_trace() -> TestResult {
 // ------------------------------------------------------------ range checks
 
 fn range(x: Fp, bits: usize) -> Result<(), Vec<String>> {
-    mock(
-        Case::Range {
-            x,
-            bits,
-            trace: None,
-        },
-        &[3],
-        &[],
-    )
+    range_on(false, x, bits)
+}
+
+/// `x < 2^bits` on the narrow layout (bit steps) or the curve's (byte lookups).
+fn range_on(curve: bool, x: Fp, bits: usize) -> Result<(), Vec<String>> {
+    let case = Case::Range {
+        x,
+        bits,
+        trace: None,
+    };
+    mock_on(curve, case, &[3], &[])
 }
 
 #[test]
 fn range_check_accepts_exactly_the_values_below_the_bound() {
-    for bits in [1, 7, 8, 9, 16, 63, 64, 65, 96] {
-        let bound = Fp::from(2u64).pow_vartime([bits as u64]);
-        assert_eq!(range(Fp::from(0u64), bits), Ok(()), "0 < 2^{bits}");
-        assert_eq!(range(bound - Fp::from(1u64), bits), Ok(()), "2^{bits} - 1");
-        assert!(range(bound, bits).is_err(), "2^{bits} accepted");
-        assert!(
-            range(-Fp::from(1u64), bits).is_err(),
-            "p - 1 accepted at {bits}"
-        );
+    for curve in [false, true] {
+        for bits in [1, 7, 8, 9, 16, 63, 64, 65, 96] {
+            let bound = Fp::from(2u64).pow_vartime([bits as u64]);
+            let layout = if curve { "bytes" } else { "bits" };
+            assert_eq!(
+                range_on(curve, fp(0), bits),
+                Ok(()),
+                "{layout}: 0 < 2^{bits}"
+            );
+            assert_eq!(
+                range_on(curve, bound - fp(1), bits),
+                Ok(()),
+                "{layout}: 2^{bits} - 1"
+            );
+            assert!(
+                range_on(curve, bound, bits).is_err(),
+                "{layout}: 2^{bits} accepted"
+            );
+            assert!(
+                range_on(curve, -fp(1), bits).is_err(),
+                "{layout}: p - 1 accepted at {bits}"
+            );
+        }
     }
+}
+
+#[test]
+fn range_check_by_byte_lookup_rejects_each_tampered_row() {
+    let case = |x: Fp, bits: usize, trace: RangeTrace| Case::Range {
+        x,
+        bits,
+        trace: Some(trace),
+    };
+    let on_curve = |c| mock_on(true, c, &[3], &[]);
+    // 0x1_2345 in 17 bits: one bit step (1), then the bytes 0x23 and 0x45.
+    let x = fp(0x1_2345);
+    assert_eq!(on_curve(case(x, 17, vec![fp(1), fp(0x123), x])), Ok(()));
+    // The middle sum lowered by 256: its step appends a negative, the last one 256 + 0x45.
+    assert_rejected(
+        on_curve(case(x, 17, vec![fp(1), fp(0x23), x])),
+        "range byte",
+        "byte step out of the table",
+    );
+    // 2^16 in 16 bits as two "bytes" 256 and 0: the first step is out of the table.
+    let bound = fp(1 << 16);
+    assert_rejected(
+        on_curve(case(bound, 16, vec![fp(256), bound])),
+        "range byte",
+        "2^16 as bytes 256, 0",
+    );
+    // The top single bit step is still the bit gate: 2 in the first step of 9 bits.
+    assert_rejected(
+        on_curve(case(fp(0x200), 9, vec![fp(2), fp(0x200)])),
+        "range bit",
+        "top bit",
+    );
+    // p − 1 in 8 bits: one byte step appending p − 1.
+    assert_rejected(
+        on_curve(case(-fp(1), 8, vec![-fp(1)])),
+        "range byte",
+        "wrap",
+    );
+    // Honest steps whose last sum is not x; a trace of the bit layout's length.
+    assert_rejected(
+        on_curve(case(x, 17, vec![fp(1), fp(0x123), x + fp(1)])),
+        "Equality constraint not satisfied",
+        "sum is x",
+    );
+    assert_rejected(
+        on_curve(case(fp(6), 3, vec![fp(1), fp(3)])),
+        "synthesis",
+        "short trace",
+    );
+    assert_rejected(
+        on_curve(case(fp(6), 9, vec![fp(0); 9])),
+        "synthesis",
+        "bit-layout trace",
+    );
 }
 
 #[test]
@@ -719,6 +805,7 @@ fn every_chip_proves_and_verifies_with_kzg() -> TestResult {
         let circuit = |case| TestCircuit {
             case,
             widths: vec![3],
+            curve: false,
         };
         assert_eq!(proves(circuit(case.clone()), &public), Ok(true), "{name}");
         if let Some(first) = public.first() {

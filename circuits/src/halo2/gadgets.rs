@@ -216,7 +216,7 @@ impl Gadgets {
         let arith = ArithConfig::configure(meta, &slots);
         let quad = super::merkle::configure_quad(meta, &slots);
         let zero = configure_zero(meta, &slots);
-        let range = RangeConfig::configure(meta, &slots);
+        let range = RangeConfig::configure(meta, &slots, curve.is_some());
         let swap = super::merkle::configure_swap(meta, &slots);
         Self {
             zero,
@@ -245,11 +245,11 @@ impl Gadgets {
         layouter.assign_region(|| name, |mut region| assign(&mut region, base))
     }
 
-    /// Starts a synthesis: lays regions out from row 0 again. Call it first in every
-    /// `synthesize`.
-    pub fn load(&self, _layouter: &mut impl Layouter<Fp>) -> Result<(), Error> {
+    /// Starts a synthesis: fills the range-byte table (curve layout) and lays regions out
+    /// from row 0 again. Call it first in every `synthesize`.
+    pub fn load(&self, layouter: &mut impl Layouter<Fp>) -> Result<(), Error> {
         self.next_row.set(0);
-        Ok(())
+        self.range.load(layouter)
     }
 
     /// Assigns private witness values to fresh cells (no gate: they are constrained by the
