@@ -125,14 +125,10 @@ impl Gadgets {
         x: &Var,
         bits: usize,
     ) -> Result<(), Error> {
-        let trace = x.value.map(|v| self.range_trace(v, bits));
+        let valid = RangeBits::new(bits).map_err(|_| Error::Synthesis)?;
+        let steps = self.range.steps(valid.get());
+        let trace = x.value.map(|v| running_sums(v, &steps));
         self.range_check_with_trace(layouter, x, bits, trace)
-    }
-
-    /// The honest rows [`Self::range_check`] writes for `x < 2^bits` on this layout (bits
-    /// beyond 252 are treated as 252; the check itself refuses them).
-    pub fn range_trace(&self, x: Fp, bits: usize) -> RangeTrace {
-        running_sums(x, &self.range.steps(bits.min(MAX_RANGE_BITS)))
     }
 
     /// [`Self::range_check`] with the rows given: tests hand in tampered ones to show each
