@@ -39,13 +39,13 @@ impl Circuit<Fp> for Verify {
 
     fn synthesize(&self, g: Gadgets, mut layouter: impl Layouter<Fp>) -> Result<(), Error> {
         let layouter = &mut layouter;
-        g.load(layouter)?;
+        g.load(1);
         let (key, sig) = (self.key, self.sig);
         let c = g.witness_fr(
             layouter,
             &[key.x, key.y, self.msg, sig.r8.x, sig.r8.y, sig.s],
         )?;
-        g.expose(layouter, &c[2], 0);
+        g.expose(layouter, &c[2], 0)?;
         let key = PointCells { x: c[0], y: c[1] };
         let sig = SignatureCells {
             r8: PointCells { x: c[3], y: c[4] },
@@ -55,8 +55,9 @@ impl Circuit<Fp> for Verify {
     }
 }
 
-/// Room for the verifier's rows (about 600) and halo2's blinding rows.
-const K: u32 = 10;
+/// Room for the verifier's rows (about 5,300 on the one-column layout) and halo2's blinding
+/// rows.
+const K: u32 = 13;
 
 fn accepts(key: Point, msg: Fr, sig: Signature) -> bool {
     let circuit = Verify { key, msg, sig };

@@ -10,34 +10,58 @@
 //! t = x₁x₂,  u = y₁y₂,  x₃·(1 + d·t·u) = x₁y₂ + y₁x₂,  y₃·(1 − d·t·u) = u − a·t
 //! ```
 //!
-//! with `t`, `u` witnessed so every gate stays at degree ≤ 5. A ladder row (most significant
-//! bit first) holds `(b, z, eq, x, y, …)` and the next row the updated values:
+//! with `t`, `u` witnessed so every gate stays at degree ≤ 5. Every gate reads its cells as
+//! slots of a block (see [`Slots`]): on the narrow layout a column, a row on a wide one. A
+//! ladder step (most significant bit first) is a block holding `(b, z, eq, x, y, …)`, and the
+//! next block starts with the updated values; one gate per base checks both the bits and the
+//! addition:
 //!
 //! * **bits**: `b` boolean, `z' = 2z + b` (so the last `z` is the scalar, unique while the
 //!   bit count is below 254 or `eq` bounds it), and with the bound's bit `c` in a fixed
-//!   column, `eq' = eq·(c·b + (1 − c)(1 − b))` and `(1 − c)·eq·b = 0`: `eq` is 1 while the
+//!   slot, `eq' = eq·(c·b + (1 − c)(1 − b))` and `(1 − c)·eq·b = 0`: `eq` is 1 while the
 //!   bits so far equal the bound's, and a 1 where the bound has 0 is refused then — the
 //!   scalar is at most the bound.
 //! * **fixed base**: `acc' = acc + b·P_r` with the constant `P_r = 2^i·B8` (for bit `i`) in
-//!   two fixed columns; `b·P_r` is `(b·x_P, 1 + b·(y_P − 1))`, the identity when `b = 0`.
-//! * **variable base**: `acc' = 2·acc + b·Q` with `Q` copied into every row.
+//!   two fixed slots; `b·P_r` is `(b·x_P, 1 + b·(y_P − 1))`, the identity when `b = 0`.
+//! * **variable base**: `acc' = 2·acc + b·Q` with `Q` copied into every step.
+//!
+//! The first step's `z, eq, acc` are copies of the constants `0, 1, (0, 1)`.
 
 use std::sync::OnceLock;
 
-use halo2_proofs::circuit::{Layouter, Region, Value};
+use halo2_proofs::circuit::{Layouter, Value};
 use halo2_proofs::halo2curves::ff::{Field, PrimeField};
-use halo2_proofs::plonk::{Advice, Column, ConstraintSystem, Error, Expression, Fixed, Selector};
-use halo2_proofs::poly::Rotation;
+use halo2_proofs::plonk::{ConstraintSystem, Error, Expression, Selector, VirtualCells};
 use num_bigint::BigUint;
 
-use super::gadgets::{Gadgets, Var, assign, copy};
+use super::gadgets::{Gadgets, Slots, Var};
 use super::{Fp, to_halo2};
 use crate::babyjubjub::{COEFF_A, COEFF_D, base8};
 
-/// Advice columns the curve gates span (the variable-base row).
-pub(super) const CURVE_ADVICE: usize = 13;
-/// Fixed columns the curve gates query (the bound's bit and a constant point).
-pub(super) const CURVE_FIXED: usize = 3;
+/// A ladder step's advice slots: the bit, the running sum, the bound flag, the accumulator
+/// and the products of its addition (both bases), then, for the variable base only, the
+/// doubled accumulator, the products of adding `b·Q` to it, and `Q`.
+const B: usize = 0;
+const Z: usize = 1;
+const EQ: usize = 2;
+const X: usize = 3;
+const Y: usize = 4;
+const T: usize = 5;
+const U: usize = 6;
+const XD: usize = 7;
+const YD: usize = 8;
+const T2: usize = 9;
+const U2: usize = 10;
+const QX: usize = 11;
+const QY: usize = 12;
+/// The advice slots of a fixed-base step (`b..u`) and of a variable-base step (`b..qy`).
+const STEP_SLOTS: [usize; 2] = [U + 1, QY + 1];
+/// A ladder step's fixed slots: the bound's bit `c`, then (fixed base) the point `2^i·B8`.
+const C: usize = 0;
+const PX: usize = 1;
+const PY: usize = 2;
+/// The fixed slots of a fixed-base step and of a variable-base step.
+const STEP_FIXED: [usize; 2] = [PY + 1, C + 1];
 
 /// A Baby Jubjub point in the circuit.
 #[derive(Debug, Clone, Copy)]
@@ -48,16 +72,14 @@ pub struct PointCells {
     pub y: Var,
 }
 
-/// The selectors and fixed columns of the curve gates.
+/// The selectors of the ladder steps and the rows of their blocks (see [`Slots`]).
 #[derive(Debug, Clone)]
 pub(super) struct CurveConfig {
-    on_curve: Selector,
-    add: Selector,
-    bits: Selector,
-    fixed_step: Selector,
-    var_step: Selector,
-    /// `[bound bit, x_P, y_P]`.
-    fixed: [Column<Fixed>; CURVE_FIXED],
+    /// A fixed-base step and a variable-base step, each with the bit checks.
+    steps: [Selector; 2],
+    /// The rows of a fixed-base step and of a variable-base step: the next step (or the
+    /// ladder's result, in slots `z..y`) starts that many rows down.
+    step_rows: [usize; 2],
 }
 
 fn constant(x: crate::Fr) -> Expression<Fp> {
@@ -78,104 +100,87 @@ fn sum_constraints(
     ]
 }
 
+/// A ladder step's bit checks, the next step `next` rows down: `b` boolean, `z' = 2z + b`,
+/// `(1 − c)·eq·b = 0` and `eq' = eq·(c·b + (1 − c)(1 − b))`.
+fn bit_constraints(
+    meta: &mut VirtualCells<'_, Fp>,
+    slots: &Slots,
+    next: usize,
+) -> [Expression<Fp>; 4] {
+    let one = || Expression::Constant(Fp::ONE);
+    let [b, z, eq] = [B, Z, EQ].map(|i| slots.query_advice(meta, i, 0));
+    let [z_next, eq_next] = [Z, EQ].map(|i| slots.query_advice(meta, i, next as i32));
+    let c = slots.query_fixed(meta, C);
+    let same = c.clone() * b.clone() + (one() - c.clone()) * (one() - b.clone());
+    [
+        b.clone() * (one() - b.clone()),
+        z_next - z.clone() - z - b.clone(),
+        (one() - c) * eq.clone() * b,
+        eq_next - eq * same,
+    ]
+}
+
+/// `b·P` for a boolean `b`: `(b·x_P, 1 + b·(y_P − 1))`, the identity when `b = 0`.
+fn selected(b: Expression<Fp>, [px, py]: [Expression<Fp>; 2]) -> [Expression<Fp>; 2] {
+    let one = Expression::Constant(Fp::ONE);
+    [b.clone() * px, one.clone() + b * (py - one)]
+}
+
 impl CurveConfig {
-    pub(super) fn configure(
-        meta: &mut ConstraintSystem<Fp>,
-        advice: &[Column<Advice>],
-        fixed: [Column<Fixed>; CURVE_FIXED],
-    ) -> Self {
+    pub(super) fn configure(meta: &mut ConstraintSystem<Fp>, slots: &Slots) -> Self {
+        let step_rows = [0, 1].map(|i| slots.rows(STEP_SLOTS[i], STEP_FIXED[i]));
         let config = Self {
-            on_curve: meta.selector(),
-            add: meta.selector(),
-            bits: meta.selector(),
-            fixed_step: meta.selector(),
-            var_step: meta.selector(),
-            fixed,
+            steps: [meta.selector(), meta.selector()],
+            step_rows,
         };
-        let one = || Expression::Constant(Fp::ONE);
-        meta.create_gate("baby jubjub on curve", |meta| {
-            let q = meta.query_selector(config.on_curve);
-            let [x, y] = [0, 1].map(|i| meta.query_advice(advice[i], Rotation::cur()));
-            let xx = x.clone() * x;
-            let yy = y.clone() * y;
-            vec![
-                q * (constant(COEFF_A) * xx.clone() + yy.clone()
-                    - one()
-                    - constant(COEFF_D) * xx * yy),
-            ]
-        });
-        meta.create_gate("baby jubjub add", |meta| {
-            let q = meta.query_selector(config.add);
-            let [x1, y1, x2, y2, x3, y3, t, u] =
-                [0, 1, 2, 3, 4, 5, 6, 7].map(|i| meta.query_advice(advice[i], Rotation::cur()));
-            let [sx, sy] = sum_constraints(
-                [x1.clone(), y1.clone(), x2.clone(), y2.clone()],
-                [t.clone(), u.clone()],
-                [x3, y3],
-            );
-            [t - x1 * x2, u - y1 * y2, sx, sy]
-                .map(|c| q.clone() * c)
-                .to_vec()
-        });
-        meta.create_gate("scalar bits", |meta| {
-            let q = meta.query_selector(config.bits);
-            let [b, z, eq] = [0, 1, 2].map(|i| meta.query_advice(advice[i], Rotation::cur()));
-            let [z_next, eq_next] = [1, 2].map(|i| meta.query_advice(advice[i], Rotation::next()));
-            let c = meta.query_fixed(config.fixed[0], Rotation::cur());
-            let same = c.clone() * b.clone() + (one() - c.clone()) * (one() - b.clone());
-            vec![
-                q.clone() * b.clone() * (one() - b.clone()),
-                q.clone() * (z_next - z.clone() - z - b.clone()),
-                q.clone() * (one() - c) * eq.clone() * b,
-                q * (eq_next - eq * same),
-            ]
-        });
         meta.create_gate("fixed-base step", |meta| {
-            let q = meta.query_selector(config.fixed_step);
-            let [b, x, y, t, u] =
-                [0, 3, 4, 5, 6].map(|i| meta.query_advice(advice[i], Rotation::cur()));
-            let [x_next, y_next] = [3, 4].map(|i| meta.query_advice(advice[i], Rotation::next()));
-            let [px, py] = [1, 2].map(|i| meta.query_fixed(config.fixed[i], Rotation::cur()));
-            let x2 = b.clone() * px;
-            let y2 = one() + b * (py - one());
+            let q = meta.query_selector(config.steps[0]);
+            let next = step_rows[0];
+            let bits = bit_constraints(meta, slots, next);
+            let [b, x, y, t, u] = [B, X, Y, T, U].map(|i| slots.query_advice(meta, i, 0));
+            let [x_next, y_next] = [X, Y].map(|i| slots.query_advice(meta, i, next as i32));
+            let [x2, y2] = selected(b, [PX, PY].map(|i| slots.query_fixed(meta, i)));
             let [sx, sy] = sum_constraints(
                 [x.clone(), y.clone(), x2.clone(), y2.clone()],
                 [t.clone(), u.clone()],
                 [x_next, y_next],
             );
-            [t - x * x2, u - y * y2, sx, sy]
+            bits.into_iter()
+                .chain([t - x * x2, u - y * y2, sx, sy])
                 .map(|c| q.clone() * c)
-                .to_vec()
+                .collect::<Vec<_>>()
         });
         meta.create_gate("variable-base step", |meta| {
-            let q = meta.query_selector(config.var_step);
-            let [b, x, y, t, u, xd, yd, t2, u2, qx, qy] = [0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
-                .map(|i| meta.query_advice(advice[i], Rotation::cur()));
-            let [x_next, y_next] = [3, 4].map(|i| meta.query_advice(advice[i], Rotation::next()));
+            let q = meta.query_selector(config.steps[1]);
+            let next = step_rows[1];
+            let bits = bit_constraints(meta, slots, next);
+            let [b, x, y, t, u, xd, yd, t2, u2, qx, qy] =
+                [B, X, Y, T, U, XD, YD, T2, U2, QX, QY].map(|i| slots.query_advice(meta, i, 0));
+            let [x_next, y_next] = [X, Y].map(|i| slots.query_advice(meta, i, next as i32));
             let [dx, dy] = sum_constraints(
                 [x.clone(), y.clone(), x.clone(), y.clone()],
                 [t.clone(), u.clone()],
                 [xd.clone(), yd.clone()],
             );
-            let x2 = b.clone() * qx;
-            let y2 = one() + b * (qy - one());
+            let [x2, y2] = selected(b, [qx, qy]);
             let [sx, sy] = sum_constraints(
                 [xd.clone(), yd.clone(), x2.clone(), y2.clone()],
                 [t2.clone(), u2.clone()],
                 [x_next, y_next],
             );
-            [
-                t - x.clone() * x,
-                u - y.clone() * y,
-                dx,
-                dy,
-                t2 - xd * x2,
-                u2 - yd * y2,
-                sx,
-                sy,
-            ]
-            .map(|c| q.clone() * c)
-            .to_vec()
+            bits.into_iter()
+                .chain([
+                    t - x.clone() * x,
+                    u - y.clone() * y,
+                    dx,
+                    dy,
+                    t2 - xd * x2,
+                    u2 - yd * y2,
+                    sx,
+                    sy,
+                ])
+                .map(|c| q.clone() * c)
+                .collect::<Vec<_>>()
         });
         config
     }
@@ -244,56 +249,36 @@ impl Gadgets {
         self.curve.as_ref().ok_or(Error::Synthesis)
     }
 
-    /// Enforces `a·x² + y² = 1 + d·x²·y²`.
+    /// Enforces `a·x² + y² = 1 + d·x²·y²` (three arithmetic rows: `x²`, `y²`, the equation).
     pub fn assert_on_curve(
         &self,
         layouter: &mut impl Layouter<Fp>,
         p: &PointCells,
     ) -> Result<(), Error> {
-        let config = self.curve()?;
-        self.region(layouter, "on curve", 1, |region, at| {
-            config.on_curve.enable(region, at)?;
-            copy(region, self.slots.advice[0], at, &p.x);
-            copy(region, self.slots.advice[1], at, &p.y);
-            Ok(())
-        })
+        let z = Fp::ZERO;
+        let square = |layouter: &mut _, v: &Var| {
+            self.combine(layouter, [Some(v), Some(v), None], [z, z, z, Fp::ONE, z])
+        };
+        let xx = square(layouter, &p.x)?;
+        let yy = square(layouter, &p.y)?;
+        let (a, d) = (to_halo2(&COEFF_A), to_halo2(&COEFF_D));
+        self.assert_combination_zero(
+            layouter,
+            [Some(&xx), Some(&yy), None],
+            [a, Fp::ONE, z, -d, -Fp::ONE],
+        )
     }
 
-    /// `p + q` by the complete Edwards law (both must be on the curve for the result to be
-    /// their sum; the constraints then determine it uniquely).
-    pub fn point_add(
+    /// `p + k·B8` for the scalar `k`, which is constrained to `k ≤ bound` (at most 251
+    /// bits); `p` must be on the curve.
+    pub fn fixed_base_mul_add(
         &self,
         layouter: &mut impl Layouter<Fp>,
         p: &PointCells,
-        q: &PointCells,
-    ) -> Result<PointCells, Error> {
-        let config = self.curve()?;
-        let values =
-            p.x.value
-                .zip(p.y.value)
-                .zip(q.x.value.zip(q.y.value))
-                .map(|(p, q)| sum(p, q));
-        self.region(layouter, "point add", 1, |region, at| {
-            config.add.enable(region, at)?;
-            for (i, var) in [&p.x, &p.y, &q.x, &q.y].into_iter().enumerate() {
-                copy(region, self.slots.advice[i], at, var);
-            }
-            let x = assign(region, self.slots.advice[4], at, values.map(|v| v.0.0));
-            let y = assign(region, self.slots.advice[5], at, values.map(|v| v.0.1));
-            assign(region, self.slots.advice[6], at, values.map(|v| v.1[0]));
-            assign(region, self.slots.advice[7], at, values.map(|v| v.1[1]));
-            Ok(PointCells { x, y })
-        })
-    }
-
-    /// `k·B8` for the scalar `k`, which is constrained to `k ≤ bound` (at most 251 bits).
-    pub fn fixed_base_mul(
-        &self,
-        layouter: &mut impl Layouter<Fp>,
         scalar: &Var,
         bound: &BigUint,
     ) -> Result<PointCells, Error> {
-        self.ladder(layouter, Base::B8, scalar, bound)
+        self.ladder(layouter, Base::B8, Some(p), scalar, bound)
     }
 
     /// `k·Q` for the scalar `k`, which is constrained to `k ≤ bound` (`bound < p`, so its
@@ -305,55 +290,56 @@ impl Gadgets {
         scalar: &Var,
         bound: &BigUint,
     ) -> Result<PointCells, Error> {
-        self.ladder(layouter, Base::Var(q), scalar, bound)
+        self.ladder(layouter, Base::Var(q), None, scalar, bound)
     }
 
-    /// One row per bit of `bound`, most significant first, then a row with the results.
+    /// One step per bit of `bound`, most significant first, each starting where the last
+    /// one's next values (`z, eq, x, y`) lie; the first step's are `0, 1` (copied from
+    /// [`Gadgets::constant`] cells) and the point `start` (the identity when `None`), the last
+    /// step's are the results.
     fn ladder(
         &self,
         layouter: &mut impl Layouter<Fp>,
         base: Base<'_>,
+        start: Option<&PointCells>,
         scalar: &Var,
         bound: &BigUint,
     ) -> Result<PointCells, Error> {
         let config = self.curve()?;
+        let slots = &self.slots;
         let n = usize::try_from(bound.bits()).map_err(|_| Error::Synthesis)?;
         let powers = b8_powers();
         if n == 0 || n > 254 || (matches!(base, Base::B8) && n > powers.len()) {
             return Err(Error::Synthesis);
         }
+        let kind = usize::from(matches!(base, Base::Var(_)));
+        let (selector, step) = (config.steps[kind], config.step_rows[kind]);
+        let zero = self.constant(layouter, Fp::ZERO)?;
+        let one = self.constant(layouter, Fp::ONE)?;
+        let start = start.copied().unwrap_or(PointCells { x: zero, y: one });
         let bits = scalar.value.map(|k| bits_msb_first(k, n));
         let q = match base {
             Base::B8 => Value::unknown(),
             Base::Var(q) => q.x.value.zip(q.y.value),
         };
-        self.region(layouter, "scalar ladder", n + 1, |region, base_row| {
-            let start = |region: &mut Region<'_, Fp>, column: usize, value: Fp| {
-                let cell = assign(
-                    region,
-                    self.slots.advice[column],
-                    base_row,
-                    Value::known(value),
-                );
-                region.constrain_constant(cell.cell, value)
-            };
-            start(region, 1, Fp::ZERO)?;
-            start(region, 2, Fp::ONE)?;
-            start(region, 3, Fp::ZERO)?;
-            start(region, 4, Fp::ONE)?;
+        let rows = n * step + slots.rows(Y + 1, 0);
+        self.region(layouter, "scalar ladder", rows, |region, first| {
+            for (slot, var) in [(Z, &zero), (EQ, &one), (X, &start.x), (Y, &start.y)] {
+                slots.copy(region, first, slot, var);
+            }
             let mut z = Value::known(Fp::ZERO);
             let mut eq = Value::known(Fp::ONE);
-            let mut acc = Value::known((Fp::ZERO, Fp::ONE));
+            let mut acc = start.x.value.zip(start.y.value);
             let mut last = None;
             for r in 0..n {
-                let row = base_row + r;
+                let at = first + r * step;
                 let i = n - 1 - r;
                 let c = bound.bit(i as u64);
                 let b = bits.as_ref().map(|bits| bits[r]);
                 let bf = b.map(|b| if b { Fp::ONE } else { Fp::ZERO });
-                config.bits.enable(region, row)?;
-                region.assign_fixed(config.fixed[0], row, if c { Fp::ONE } else { Fp::ZERO });
-                assign(region, self.slots.advice[0], row, bf);
+                selector.enable(region, at)?;
+                slots.assign_fixed(region, at, C, if c { Fp::ONE } else { Fp::ZERO });
+                slots.assign(region, at, B, bf);
                 z = z.zip(bf).map(|(z, b)| z.double() + b);
                 eq = eq.zip(bf).map(|(eq, b)| {
                     let same = if c { b } else { Fp::ONE - b };
@@ -361,41 +347,39 @@ impl Gadgets {
                 });
                 let next = match base {
                     Base::B8 => {
-                        config.fixed_step.enable(region, row)?;
                         let p = powers[i];
-                        region.assign_fixed(config.fixed[1], row, p.0);
-                        region.assign_fixed(config.fixed[2], row, p.1);
+                        slots.assign_fixed(region, at, PX, p.0);
+                        slots.assign_fixed(region, at, PY, p.1);
                         let step = acc.zip(b).map(|(acc, b)| sum(acc, select(b, p)));
-                        assign(region, self.slots.advice[5], row, step.map(|s| s.1[0]));
-                        assign(region, self.slots.advice[6], row, step.map(|s| s.1[1]));
+                        slots.assign(region, at, T, step.map(|s| s.1[0]));
+                        slots.assign(region, at, U, step.map(|s| s.1[1]));
                         step.map(|s| s.0)
                     }
                     Base::Var(point) => {
-                        config.var_step.enable(region, row)?;
-                        copy(region, self.slots.advice[11], row, &point.x);
-                        copy(region, self.slots.advice[12], row, &point.y);
+                        slots.copy(region, at, QX, &point.x);
+                        slots.copy(region, at, QY, &point.y);
                         let doubled = acc.map(|acc| sum(acc, acc));
                         let step = doubled
                             .zip(q.zip(b))
                             .map(|(d, (q, b))| sum(d.0, select(b, q)));
-                        for (column, value) in [
-                            (5, doubled.map(|d| d.1[0])),
-                            (6, doubled.map(|d| d.1[1])),
-                            (7, doubled.map(|d| d.0.0)),
-                            (8, doubled.map(|d| d.0.1)),
-                            (9, step.map(|s| s.1[0])),
-                            (10, step.map(|s| s.1[1])),
+                        for (slot, value) in [
+                            (T, doubled.map(|d| d.1[0])),
+                            (U, doubled.map(|d| d.1[1])),
+                            (XD, doubled.map(|d| d.0.0)),
+                            (YD, doubled.map(|d| d.0.1)),
+                            (T2, step.map(|s| s.1[0])),
+                            (U2, step.map(|s| s.1[1])),
                         ] {
-                            assign(region, self.slots.advice[column], row, value);
+                            slots.assign(region, at, slot, value);
                         }
                         step.map(|s| s.0)
                     }
                 };
                 acc = next;
-                let z_cell = assign(region, self.slots.advice[1], row + 1, z);
-                assign(region, self.slots.advice[2], row + 1, eq);
-                let x = assign(region, self.slots.advice[3], row + 1, acc.map(|a| a.0));
-                let y = assign(region, self.slots.advice[4], row + 1, acc.map(|a| a.1));
+                let z_cell = slots.assign(region, at + step, Z, z);
+                slots.assign(region, at + step, EQ, eq);
+                let x = slots.assign(region, at + step, X, acc.map(|a| a.0));
+                let y = slots.assign(region, at + step, Y, acc.map(|a| a.1));
                 last = Some((z_cell, PointCells { x, y }));
             }
             let (z_cell, out) = last.ok_or(Error::Synthesis)?;

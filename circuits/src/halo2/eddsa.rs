@@ -4,21 +4,23 @@
 //!
 //! | check | how |
 //! |---|---|
-//! | `A`, `R8` on the curve | one on-curve row each |
+//! | `A`, `R8` on the curve | three arithmetic rows each |
 //! | `S < l` | the fixed-base ladder's 251 bits, bounded by `l − 1` |
 //! | `h = Poseidon(R8.x, R8.y, A.x, A.y, msg)` | one width-6 permutation |
 //! | `h` read as an integer below `p` | the variable-base ladder's 254 bits, bounded by `p − 1` |
-//! | `A` not of small order | `8·A` by three complete doublings, `(8·A).x ≠ 0` |
+//! | `A` not of small order | `8·A` by a variable-base ladder over the constant 8, `(8·A).x ≠ 0` |
 //! | `R8` not of small order | `R8.x ≠ 0` |
-//! | `S·B8 = R8 + h·(8·A)` | both sides computed, coordinates copy-constrained equal |
+//! | `S·B8 = R8 + h·(8·A)` | as `−R8 + S·B8 = h·(8·A)`: the fixed-base ladder starts at `−R8 = (−R8.x, R8.y)`; the coordinates of both sides copy-constrained equal |
 //!
 //! Cofactor handling, as in the R1CS gadget: `8·A` lies in the prime-order subgroup, where
 //! `x = 0` only at the identity, so `(8·A).x ≠ 0` is exactly "A is not of small order". The
 //! equation puts `R8 = S·B8 − h·8A` in the subgroup too, where the only point with `x = 0` is
-//! the identity, so `R8.x ≠ 0` is exactly "R8 is not of small order".
+//! the identity, so `R8.x ≠ 0` is exactly "R8 is not of small order". The curve's addition
+//! law is complete, so moving `R8` to the other side is an equivalence for points on it.
 
 use ark_ff::PrimeField as _;
 use halo2_proofs::circuit::Layouter;
+use halo2_proofs::halo2curves::ff::Field as _;
 use halo2_proofs::plonk::Error;
 use num_bigint::BigUint;
 
@@ -53,18 +55,22 @@ impl Gadgets {
         self.assert_on_curve(layouter, r8)?;
         self.assert_nonzero(layouter, &r8.x)?;
 
-        let s_b8 = self.fixed_base_mul(layouter, &signature.s, &(subgroup_order() - 1u32))?;
+        let z = Fp::ZERO;
+        let neg_r8 = PointCells {
+            x: self.combine(layouter, [Some(&r8.x), None, None], [-Fp::ONE, z, z, z, z])?,
+            y: r8.y,
+        };
+        let lhs =
+            self.fixed_base_mul_add(layouter, &neg_r8, &signature.s, &(subgroup_order() - 1u32))?;
 
         let h = self.poseidon(layouter, &[r8.x, r8.y, public_key.x, public_key.y, *msg])?;
-        let a2 = self.point_add(layouter, public_key, public_key)?;
-        let a4 = self.point_add(layouter, &a2, &a2)?;
-        let a8 = self.point_add(layouter, &a4, &a4)?;
+        let eight = self.constant(layouter, Fp::from(8u64))?;
+        let a8 = self.variable_base_mul(layouter, public_key, &eight, &BigUint::from(8u32))?;
         self.assert_nonzero(layouter, &a8.x)?;
         let field_max = BigUint::from(Fr::MODULUS) - 1u32;
         let h_a8 = self.variable_base_mul(layouter, &a8, &h, &field_max)?;
 
-        let rhs = self.point_add(layouter, r8, &h_a8)?;
-        self.assert_equal(layouter, &rhs.x, &s_b8.x)?;
-        self.assert_equal(layouter, &rhs.y, &s_b8.y)
+        self.assert_equal(layouter, &lhs.x, &h_a8.x)?;
+        self.assert_equal(layouter, &lhs.y, &h_a8.y)
     }
 }

@@ -9,14 +9,15 @@ use halo2_proofs::poly::Rotation;
 
 use super::Fp;
 use super::arith::ArithConfig;
-use super::curve::{CURVE_ADVICE, CURVE_FIXED, CurveConfig};
+use super::curve::CurveConfig;
 use super::poseidon::PoseidonConfig;
-use super::range::RangeConfig;
 
-/// The advice (and coefficient) columns of a circuit without the curve: every chip lays its
+/// The advice (and coefficient) columns of every circuit: every chip lays its
 /// cells out over them row after row and reads them back with rotations, which costs the
 /// verifier an evaluation per rotation instead of a commitment per column.
 const NARROW_COLUMNS: usize = 1;
+/// The constraint system's degree (see [`Gadgets::configure`]).
+const DEGREE: usize = 6;
 /// The arithmetic gate's coefficients, shared with the Poseidon round constants.
 pub(super) const ARITH_COEFFICIENTS: usize = 6;
 
@@ -126,20 +127,23 @@ pub struct Var {
 pub struct Gadgets {
     /// The advice and coefficient columns and how regions lie on them.
     pub(super) slots: Slots,
-    /// The public inputs, one per row.
-    pub(super) instance: Column<Instance>,
     pub(super) poseidon: Vec<PoseidonConfig>,
-    /// Advice slot 0 is zero: a permutation's capacity lane, the row before a range check's
+    /// Advice slot 0 equals the instance column: zero below the public inputs' rows (a
+    /// permutation's capacity lane, the row before a range check's first sum), public input
+    /// `i` on row `i` ([`Gadgets::expose`]).
     /// first sum.
     pub(super) zero: Selector,
     pub(super) arith: ArithConfig,
-    pub(super) range: RangeConfig,
+    /// The range check's bit step (see [`super::range`]).
+    pub(super) range: Selector,
     /// `(bit, x, y, l, r)` on one row: `(l, r) = bit ? (y, x) : (x, y)`.
     pub(super) swap: Selector,
     /// Two rows: `(low, high, node, s0, s1, s2)` then the four children.
     pub(super) quad: Selector,
     /// The Baby Jubjub gates, when configured ([`Gadgets::configure_with_curve`]).
     pub(super) curve: Option<CurveConfig>,
+    /// The rows `0..public` [`Gadgets::load`] reserved for the public inputs.
+    public: std::cell::Cell<usize>,
     /// The next free row. halo2-axiom's `SimpleFloorPlanner` places every region at row 0,
     /// so the chips lay their regions out themselves, one after the other.
     next_row: std::cell::Cell<usize>,
@@ -154,7 +158,7 @@ impl Gadgets {
     }
 
     /// [`Self::configure`] plus the Baby Jubjub gates and the width-6 Poseidon of the EdDSA
-    /// challenge, for [`Gadgets::verify_eddsa`]: at least 13 advice columns.
+    /// challenge, for [`Gadgets::verify_eddsa`].
     pub fn configure_with_curve(meta: &mut ConstraintSystem<Fp>, widths: &[usize]) -> Self {
         let mut widths = widths.to_vec();
         widths.push(6);
@@ -169,54 +173,40 @@ impl Gadgets {
             .collect();
         widths.sort_unstable();
         widths.dedup();
-        let max_width = widths.last().copied().unwrap_or(0);
-        // The curve's rows span thirteen columns; without it, the narrow layout.
-        let columns = if curve { CURVE_ADVICE } else { NARROW_COLUMNS };
-        let advice: Vec<Column<Advice>> = (0..columns).map(|_| meta.advice_column()).collect();
+        let advice: Vec<Column<Advice>> =
+            (0..NARROW_COLUMNS).map(|_| meta.advice_column()).collect();
         for column in &advice {
             meta.enable_equality(*column);
         }
-        // Degree 5 (halo2-axiom's cap) although the gates reach 4: the selectors then
-        // compress two or three to a fixed column (a gate of degree `g` shares its column with
-        // up to `6 − g` others), which saves the verifier key commitments.
-        meta.set_minimum_degree(5);
+        // Degree 6 although the gates reach 4: the selectors then compress three to a fixed
+        // column (a gate of degree `g` shares its column with up to `7 − g` others), which
+        // saves the verifier two key commitments for one more quotient chunk.
+        meta.set_minimum_degree(DEGREE);
+        // The public inputs reach the advice column through the zero gate (see
+        // `configure_zero`), not copy constraints: no permutation column for the instance.
         let instance = meta.instance_column();
-        meta.enable_equality(instance);
-        // Only the curve ladder's start values are copy-constrained constants; elsewhere
-        // constants are gate coefficients, which saves a fixed column and its permutation
-        // column.
-        if curve {
-            let constants = meta.fixed_column();
-            meta.enable_constant(constants);
-        }
-        // One set of coefficient columns, each chip reading them under its own selector:
-        // Poseidon's round constants, the arithmetic gate's coefficients, the curve's bound
-        // bit and constant point. The narrow layout has as many as advice columns.
-        let shared = if curve {
-            max_width.max(ARITH_COEFFICIENTS).max(CURVE_FIXED)
-        } else {
-            NARROW_COLUMNS
-        };
-        let coefficients: Vec<Column<Fixed>> = (0..shared).map(|_| meta.fixed_column()).collect();
-        let curve = curve.then(|| {
-            let shared = [0, 1, 2].map(|i| coefficients[i]);
-            CurveConfig::configure(meta, &advice, shared)
-        });
+        // Constants are gate coefficients (no constants column, which would cost a fixed
+        // column and its permutation column): one set of coefficient columns, as many as
+        // advice columns, each chip reading them under its own selector (Poseidon's round
+        // constants, the arithmetic gate's coefficients, the curve's bound bits and points).
+        let coefficients: Vec<Column<Fixed>> =
+            (0..NARROW_COLUMNS).map(|_| meta.fixed_column()).collect();
         let slots = Slots {
             advice,
             fixed: coefficients,
         };
+        let curve = curve.then(|| CurveConfig::configure(meta, &slots));
         let poseidon = widths
             .iter()
             .map(|&t| PoseidonConfig::configure(meta, t, &slots))
             .collect();
-        // halo2 compresses the selectors greedily in creation order: the degree-4 gates
-        // (arithmetic, placement) pair up, the degree-2 and degree-3 ones (zero, range bit,
-        // swap) share a column of three.
+        // halo2 compresses the selectors greedily in creation order, three to a column: the
+        // degree-4 gates (curve steps, Poseidon rounds, arithmetic, placement), then the
+        // degree-2 and degree-3 ones (zero, range bit, swap).
         let arith = ArithConfig::configure(meta, &slots);
         let quad = super::merkle::configure_quad(meta, &slots);
-        let zero = configure_zero(meta, &slots);
-        let range = RangeConfig::configure(meta, &slots, curve.is_some());
+        let zero = configure_zero(meta, &slots, instance);
+        let range = super::range::configure_range(meta, &slots);
         let swap = super::merkle::configure_swap(meta, &slots);
         Self {
             zero,
@@ -226,8 +216,8 @@ impl Gadgets {
             quad,
             curve,
             slots,
-            instance,
             poseidon,
+            public: std::cell::Cell::new(0),
             next_row: std::cell::Cell::new(0),
         }
     }
@@ -245,11 +235,11 @@ impl Gadgets {
         layouter.assign_region(|| name, |mut region| assign(&mut region, base))
     }
 
-    /// Starts a synthesis: fills the range-byte table (curve layout) and lays regions out
-    /// from row 0 again. Call it first in every `synthesize`.
-    pub fn load(&self, layouter: &mut impl Layouter<Fp>) -> Result<(), Error> {
-        self.next_row.set(0);
-        self.range.load(layouter)
+    /// Starts a synthesis: reserves rows `0..public_inputs` for [`Self::expose`] and lays
+    /// regions out below them. Call it first in every `synthesize`.
+    pub fn load(&self, public_inputs: usize) {
+        self.public.set(public_inputs);
+        self.next_row.set(public_inputs);
     }
 
     /// Assigns private witness values to fresh cells (no gate: they are constrained by the
@@ -304,18 +294,41 @@ impl Gadgets {
         })
     }
 
-    /// Constrains `var` to equal public input `row`.
-    pub fn expose(&self, layouter: &mut impl Layouter<Fp>, var: &Var, row: usize) {
-        layouter.constrain_instance(var.cell, self.instance, row);
+    /// Constrains `var` to equal public input `row`: a copy of it in advice slot 0 of row
+    /// `row`, under the zero gate. [`Error::Synthesis`] unless [`Self::load`] reserved the row.
+    pub fn expose(
+        &self,
+        layouter: &mut impl Layouter<Fp>,
+        var: &Var,
+        row: usize,
+    ) -> Result<(), Error> {
+        if row >= self.public.get() {
+            return Err(Error::Synthesis);
+        }
+        layouter.assign_region(
+            || "public input",
+            |mut region| {
+                self.zero.enable(&mut region, row)?;
+                self.slots.copy(&mut region, row, 0, var);
+                Ok(())
+            },
+        )
     }
 }
 
-/// The gate `slot 0 = 0` under its own selector.
-fn configure_zero(meta: &mut ConstraintSystem<Fp>, slots: &Slots) -> Selector {
+/// The gate `slot 0 = instance` under its own selector. The instance column holds the public
+/// inputs on rows `0..n` and zero below, so on the rows [`Gadgets::load`] reserves it exposes
+/// a public input and elsewhere it is `slot 0 = 0`.
+fn configure_zero(
+    meta: &mut ConstraintSystem<Fp>,
+    slots: &Slots,
+    instance: Column<Instance>,
+) -> Selector {
     let q = meta.selector();
     meta.create_gate("zero", |meta| {
         let s = meta.query_selector(q);
-        vec![s * slots.query_advice(meta, 0, 0)]
+        let public = meta.query_instance(instance, Rotation::cur());
+        vec![s * (slots.query_advice(meta, 0, 0) - public)]
     });
     q
 }

@@ -11,35 +11,36 @@
 //! Every circuit configures one [`Gadgets`]. The on-chain verifier's cost follows the
 //! commitments (one elliptic-curve multiplication each: an advice, fixed or permutation
 //! column, a compressed selector, a quotient chunk) far more than the evaluations (one per
-//! column and rotation), so the circuits without the curve are narrow:
+//! column and rotation), so every circuit, the rollup with its curve included, is narrow:
 //!
 //! - advice: one column, with equality; each chip lays its cells (its *slots*) out down it
 //!   and its gates read them with rotations (with `W` columns, slot `i` of a region lies in
-//!   column `i mod W`, `⌊i / W⌋` rows down; the curve circuits use `W = 13`);
-//! - fixed: one coefficient column shared the same way by Poseidon's round constants and the
-//!   arithmetic gate's coefficients (with the curve, `max(t, 6)` columns, the curve's
-//!   constants among them, and one constants column), and the compressed selectors: the
-//!   constraint system's degree is raised to halo2-axiom's cap of 5 so that they pack two or
-//!   three to a column;
+//!   column `i mod W`, `⌊i / W⌋` rows down; every circuit uses `W = 1`);
+//! - fixed: one coefficient column shared the same way by Poseidon's round constants, the
+//!   arithmetic gate's coefficients and the curve ladders' bound bits and points (no
+//!   constants column: constants are coefficients), and the compressed selectors: the
+//!   constraint system's degree is raised to 6 (every gate has degree at most 4) so that they
+//!   pack three to a column, at the price of a fifth quotient chunk;
 //! - no lookup argument (range checks are bit running sums);
-//! - one instance column.
+//! - one instance column, without equality: the zero gate `slot 0 = instance` exposes public
+//!   input `i` on row `i` ([`Gadgets::load`] reserves those rows) and is `slot 0 = 0` below.
 //!
-//! The solvency batch circuit so has 1 advice, 6 fixed and 2 permutation columns: 17
-//! scalar multiplications in the generated verifier instead of 44 with a row per round.
-//! Every gate has degree at most 5 (halo2-axiom's limit); rows below are for `W = 1`:
+//! The rollup batch circuit so has 1 advice, 6 fixed and 1 permutation column (15
+//! commitments in the generated verifier; 38 with the former 13-column layout). Rows below are
+//! for `W = 1`:
 //!
 //! | chip | rows | gates |
 //! |---|---|---|
 //! | Poseidon, width `t` | `2t` per full round (the state, then its squares; the next state starts the next round), `t + 1` per partial round, `t` for the output: `(17 + R_P(t))·t + R_P(t)` | a full-round and a partial-round gate per width; round constants in fixed slots `0..t` of each round; the S-box square `sq = x²` witnessed so `x^5 = x·sq²`; the capacity lane under the zero gate |
-//! | range check, `n` bits | `n + 1` | a zero, then running sums `acc_i` with `acc_i − 2·acc_{i−1} ∈ {0, 1}`; the last is `x` |
+//! | range check, `n` bits | `n + 1` | running sums `acc_i` upwards from the last (`x`), then a zero; `acc_i − 2·acc_{i−1} ∈ {0, 1}` with `acc_{i−1}` on the row below |
 //! | conditional swap | 5 | `(l, r) = bit ? (y, x) : (x, y)`, `bit` boolean |
 //! | 4-ary placement | 10 | a node's slot among three siblings from two boolean index bits |
 //! | arithmetic (also [`Gadgets::constant`]) | 6 | `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` with coefficients in the shared fixed slots |
-//! | Baby Jubjub add / on curve | 1 | complete twisted Edwards law with `x₁x₂`, `y₁y₂` witnessed; `a·x² + y² = 1 + d·x²y²` |
-//! | scalar ladder, `n` bits | `n + 1` | per bit: booleanity, running sum, `≤ bound` comparison, and `acc + b·2^i·B8` (fixed base) or `2·acc + b·Q` (variable base) |
+//! | Baby Jubjub on curve | 18 | three arithmetic rows: `x²`, `y²`, `a·x² + y² = 1 + d·x²y²` |
+//! | scalar ladder, `n` bits | `7n + 5` (fixed base), `13n + 5` (variable base), and two constants | one gate per base, per bit: booleanity, running sum, `≤ bound` comparison, and `acc + b·2^i·B8` (the point in fixed slots) or `2·acc + b·Q`, by the complete twisted Edwards law with `x₁x₂`, `y₁y₂` witnessed |
 //!
-//! The curve gates ([`Gadgets::configure_with_curve`], 13 advice columns) read the first
-//! three shared fixed columns under their own selectors.
+//! The curve gates ([`Gadgets::configure_with_curve`]) read the shared coefficient column
+//! under their own selectors.
 //!
 //! halo2-axiom's `SimpleFloorPlanner` places every region at row 0, so [`Gadgets`] lays its
 //! regions out itself, one after another ([`Gadgets::load`] starts a synthesis at row 0);

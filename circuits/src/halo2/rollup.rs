@@ -23,6 +23,9 @@ use crate::rollup::{
     UpdateWitness, WITHDRAW_TAG, noop_public_key,
 };
 
+/// `[old_root, new_root, commitment]`.
+const PUBLIC_INPUTS: usize = 3;
+
 /// Amounts, fees, balances and nonces are below `2^64`.
 const U64_BITS: usize = 64;
 
@@ -59,9 +62,9 @@ impl Circuit<Fp> for RollupBatchCircuit {
         let w = self.0.witness();
         let g = Synth { g: &gadgets };
         let layouter = &mut layouter;
-        gadgets.load(layouter)?;
+        gadgets.load(PUBLIC_INPUTS);
         let old_root = g.witness(layouter, &[w.old_root])?[0];
-        gadgets.expose(layouter, &old_root, 0);
+        gadgets.expose(layouter, &old_root, 0)?;
         let zero = gadgets.constant(layouter, Fp::ZERO)?;
         let mut run = Running {
             root: old_root,
@@ -80,10 +83,10 @@ impl Circuit<Fp> for RollupBatchCircuit {
         let old_leaf = g.leaf(layouter, &operator.key, &operator.balance, &operator.nonce)?;
         let new_leaf = g.leaf(layouter, &operator.key, &balance, &operator.nonce)?;
         let new_root = g.update(layouter, &path, &old_leaf, &new_leaf, &run.root)?;
-        gadgets.expose(layouter, &new_root, 1);
+        gadgets.expose(layouter, &new_root, 1)?;
         let index = g.index(layouter, &path.bits)?;
         let commitment = gadgets.poseidon(layouter, &[run.chain, index])?;
-        gadgets.expose(layouter, &commitment, 2);
+        gadgets.expose(layouter, &commitment, 2)?;
         Ok(())
     }
 }

@@ -90,7 +90,7 @@ impl Circuit<Fp> for SolvencyBatchCircuit {
             .witness
             .check_shape(params)
             .map_err(|_| Error::Synthesis)?;
-        gadgets.load(&mut layouter)?;
+        gadgets.load(1);
         let zeros = vec![Fr::from(0u64); params.assets()];
         let mut nodes = Vec::with_capacity(circuit.witness.slots.len());
         for slot in &circuit.witness.slots {
@@ -116,7 +116,7 @@ impl Circuit<Fp> for SolvencyBatchCircuit {
         let root = fold(&gadgets, &mut layouter, nodes)?;
         let blinding = gadgets.witness_fr(&mut layouter, &[circuit.witness.blinding])?;
         let commitment = gadgets.commit_node(&mut layouter, &root, &blinding[0])?;
-        gadgets.expose(&mut layouter, &commitment, 0);
+        gadgets.expose(&mut layouter, &commitment, 0)?;
         Ok(())
     }
 }
@@ -158,12 +158,12 @@ impl Circuit<Fp> for SolvencyInclusionCircuit {
     fn synthesize(&self, gadgets: Gadgets, mut layouter: impl Layouter<Fp>) -> Result<(), Error> {
         let circuit = &self.0;
         circuit.check_shape().map_err(|_| Error::Synthesis)?;
-        gadgets.load(&mut layouter)?;
         let public = circuit.claim.public_inputs();
+        gadgets.load(public.len());
         // `[id_hash, b_1..b_K]`, exposed as public inputs 1..=K+1.
         let leaf = gadgets.witness_fr(&mut layouter, &public[1..])?;
         for (row, cell) in leaf.iter().enumerate() {
-            gadgets.expose(&mut layouter, cell, row + 1);
+            gadgets.expose(&mut layouter, cell, row + 1)?;
         }
         let path = &circuit.witness.path;
         let one = Fr::from(1u64);
@@ -189,7 +189,7 @@ impl Circuit<Fp> for SolvencyInclusionCircuit {
         let root = gadgets.sum_root(&mut layouter, &leaf[0], &leaf[1..], &bits, &siblings)?;
         let blinding = gadgets.witness_fr(&mut layouter, &[circuit.witness.book_blinding])?;
         let commitment = gadgets.commit_node(&mut layouter, &root, &blinding[0])?;
-        gadgets.expose(&mut layouter, &commitment, 0);
+        gadgets.expose(&mut layouter, &commitment, 0)?;
         Ok(())
     }
 }

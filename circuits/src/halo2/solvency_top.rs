@@ -95,11 +95,11 @@ impl Circuit<Fp> for SolvencyTopCircuit {
             .statement
             .top_public_inputs()
             .map_err(|_| Error::Synthesis)?;
-        gadgets.load(&mut layouter)?;
+        gadgets.load(public.len());
         // `R_1..R_K`, exposed as public inputs 2..=K+1.
         let reserves = gadgets.witness_fr(&mut layouter, &public[2..])?;
         for (row, cell) in reserves.iter().enumerate() {
-            gadgets.expose(&mut layouter, cell, row + 2);
+            gadgets.expose(&mut layouter, cell, row + 2)?;
         }
 
         let sum_range = sum_bits(circuit.statement.params.batch_bits());
@@ -127,12 +127,12 @@ impl Circuit<Fp> for SolvencyTopCircuit {
             nodes.push(node);
         }
         let digest = gadgets.chain(&mut layouter, &commitments)?;
-        gadgets.expose(&mut layouter, &digest, 1);
+        gadgets.expose(&mut layouter, &digest, 1)?;
 
         let root = fold(&gadgets, &mut layouter, nodes)?;
         let book_blinding = gadgets.witness_fr(&mut layouter, &[witness.book_blinding])?;
         let book_commitment = gadgets.commit_node(&mut layouter, &root, &book_blinding[0])?;
-        gadgets.expose(&mut layouter, &book_commitment, 0);
+        gadgets.expose(&mut layouter, &book_commitment, 0)?;
 
         // `R_k − N.s_k`, range-checked: reserves are below 2^128 and totals below 2^96, so a
         // total above its reserve wraps to a field element far above 2^128.

@@ -7,6 +7,7 @@ mod gas;
 mod generate;
 mod groth16;
 mod plonk;
+mod plonk_rollup;
 mod rollup;
 mod solvency;
 mod support;

@@ -80,7 +80,11 @@ pub fn cases() -> &'static [PlonkCase; 2] {
     })
 }
 
-fn case<C: bulwark_circuits::halo2::halo2_proofs::plonk::Circuit<bulwark_circuits::halo2::Fp>>(
+/// Keys `blank` at the smallest size that holds `circuit` (`all` downsized) and proves
+/// `circuit`, timing the proof.
+pub fn case<
+    C: bulwark_circuits::halo2::halo2_proofs::plonk::Circuit<bulwark_circuits::halo2::Fp>,
+>(
     name: &'static str,
     all: &KzgParams,
     blank: C,
