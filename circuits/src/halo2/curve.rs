@@ -10,7 +10,7 @@
 //! t = x₁x₂,  u = y₁y₂,  x₃·(1 + d·t·u) = x₁y₂ + y₁x₂,  y₃·(1 − d·t·u) = u − a·t
 //! ```
 //!
-//! with `t`, `u` witnessed so every gate stays at degree ≤ 5. Every gate reads its cells as
+//! with `t`, `u` witnessed so every gate stays at degree ≤ 4. Every gate reads its cells as
 //! slots of a block (see [`Slots`]): on the narrow layout a column, a row on a wide one. A
 //! ladder step (most significant bit first) is a block holding `(b, z, eq, x, y, …)`, and the
 //! next block starts with the updated values; one gate per base checks both the bits and the

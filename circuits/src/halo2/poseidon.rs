@@ -10,11 +10,11 @@
 //! partial round:  next[i] = M[i][0] · (s[0] + c[0])^5 + Σ_{j ≥ 1} M[i][j] · (s[j] + c[j])
 //! ```
 //!
-//! halo2-axiom caps gate degree at 5, so each S-box input `x = s[j] + c[j]` has its square
-//! `sq = x²` witnessed (degree 3) and the round uses `x^5 = x · sq²` (degree 4). A round's
-//! block holds the state in slots `0..t`, then its squares (`t` in a full round, one in a
-//! partial round); the next state starts the next block, on the block's rows rounded up to
-//! whole rows.
+//! The gates stay at degree 4 so that their selectors pack three to a column (see
+//! [`Gadgets`]): each S-box input `x = s[j] + c[j]` has its square `sq = x²` witnessed
+//! (degree 3) and the round uses `x^5 = x · sq²` (degree 4). A round's block holds the state
+//! in slots `0..t`, then its squares (`t` in a full round, one in a partial round); the next
+//! state starts the next block, on the block's rows rounded up to whole rows.
 //!
 //! The first state is `[0, x_1, …, x_n]` (lane 0 under the zero gate, the inputs copied in);
 //! the output is lane 0 of the last state.
