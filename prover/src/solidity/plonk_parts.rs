@@ -220,8 +220,8 @@ fn top_level_statements(body: &str) -> Result<Vec<&str>, SolidityError> {
 }
 
 /// The end of the memory `statement` touches: every `mstore`, `mstore8`, `mload`,
-/// `keccak256` and precompile `staticcall` at a literal address. Any other address (not a
-/// literal) is an error: the split would not know what to pass on.
+/// `keccak256` and precompile `staticcall` at a literal address from `0x80` on. Any other
+/// address (not a literal, or below `0x80`) is an error: the split would not pass it on.
 fn memory_extent(statement: &str) -> Result<usize, SolidityError> {
     let mut end = 0;
     // (operation, the argument indices of (address, length) pairs, a fixed length)
@@ -242,7 +242,12 @@ fn memory_extent(statement: &str) -> Result<usize, SolidityError> {
             }
             let args = arguments(&statement[at + operation.len()..]).ok_or_else(bad)?;
             for (address, length) in ranges.iter().copied() {
-                let address = args.get(address).and_then(|a| literal(a)).ok_or_else(bad)?;
+                // Below 0x80 is Solidity's (scratch, free-memory pointer): not passed on.
+                let address = args
+                    .get(address)
+                    .and_then(|a| literal(a))
+                    .filter(|a| *a >= 0x80)
+                    .ok_or_else(bad)?;
                 let length = match length {
                     Some(i) => args.get(i).and_then(|a| literal(a)).ok_or_else(bad)?,
                     None => fixed,
@@ -406,6 +411,7 @@ mod tests {
             Some(0xb1a0 + 0x180)
         );
         assert!(memory_extent("mstore(p, 1)").is_err());
+        assert!(memory_extent("mstore(0x40, 1)").is_err());
         assert!(memory_extent("mload(0x20").is_err());
     }
 

@@ -129,7 +129,7 @@ pub fn deploy(case: &PlonkCase) -> (Evm, Vec<Address>) {
     let verifier = plonk_verifier(&case.params, &case.vk, case.public_inputs.len(), case.name)
         .expect("generate");
     let mut evm = Evm::new();
-    let parts = deploy_plonk(&mut evm, &verifier);
+    let parts = deploy_plonk(&mut evm, verifier.parts());
     (evm, parts)
 }
 

@@ -12,7 +12,7 @@ use std::{
     process::{Command, Stdio},
 };
 
-use bulwark_prover::solidity::{PlonkVerifierContracts, SoliditySource};
+use bulwark_prover::solidity::SoliditySource;
 use revm::{
     Context, DatabaseRef, ExecuteCommitEvm, ExecuteEvm, MainBuilder, MainContext, MainnetEvm,
     context::{
@@ -347,14 +347,15 @@ impl From<ExecutionResult> for Outcome {
     }
 }
 
-/// Compiles the parts of a PLONK verifier and deploys them on `evm`, the last part first and
-/// each with the address of the one after it as constructor argument; returns their addresses
-/// in call order (the entry part first).
-pub fn deploy_plonk(evm: &mut Evm, verifier: &PlonkVerifierContracts) -> Vec<Address> {
-    let mut code = compile_without_yul_optimizer(verifier.parts());
+/// Compiles the parts of a PLONK verifier (in call order, as
+/// `PlonkVerifierContracts::parts` lists them) and deploys them on `evm`, the last part first
+/// and each with the address of the one after it as constructor argument; returns their
+/// addresses in call order (the entry part first).
+pub fn deploy_plonk(evm: &mut Evm, parts: &[SoliditySource]) -> Vec<Address> {
+    let mut code = compile_without_yul_optimizer(parts);
     let mut next: Option<Address> = None;
     let mut addresses = Vec::new();
-    for part in verifier.deployment_order() {
+    for part in parts.iter().rev() {
         let mut bytecode = code.remove(&part.contract_name).expect("compiled part");
         if let Some(next) = next {
             bytecode.extend(address_word(next));
