@@ -447,7 +447,10 @@ fn rollup_plonk_proof_from_the_cli_verifies_natively_and_in_the_evm() {
     // The entry part first, then its later parts, and how to deploy them.
     assert_eq!(sources[0].contract_name, "RollupPlonkVerifier");
     for (i, part) in sources.iter().enumerate().skip(1) {
-        assert_eq!(part.contract_name, format!("RollupPlonkVerifierPart{}", i + 1));
+        assert_eq!(
+            part.contract_name,
+            format!("RollupPlonkVerifierPart{}", i + 1)
+        );
     }
     let last = &sources[sources.len() - 1].contract_name;
     assert!(

@@ -219,20 +219,26 @@ fn top_level_statements(body: &str) -> Result<Vec<&str>, SolidityError> {
     Ok(statements)
 }
 
+/// The argument indices of one memory range of an operation: its address and, unless the
+/// operation's length is fixed, its length.
+type Range = (usize, Option<usize>);
+
+/// The operations that touch memory in the generated code: the call as written, its memory
+/// ranges and the length of a range without a length argument.
+const MEMORY_OPERATIONS: &[(&str, &[Range], usize)] = &[
+    ("mstore8(", &[(0, None)], 1),
+    ("mstore(", &[(0, None)], 32),
+    ("mload(", &[(0, None)], 32),
+    ("keccak256(", &[(0, Some(1))], 0),
+    ("staticcall(", &[(2, Some(3)), (4, Some(5))], 0),
+];
+
 /// The end of the memory `statement` touches: every `mstore`, `mstore8`, `mload`,
 /// `keccak256` and precompile `staticcall` at a literal address from `0x80` on. Any other
 /// address (not a literal, or below `0x80`) is an error: the split would not pass it on.
 fn memory_extent(statement: &str) -> Result<usize, SolidityError> {
     let mut end = 0;
-    // (operation, the argument indices of (address, length) pairs, a fixed length)
-    let operations: [(&'static str, &[(usize, Option<usize>)], usize); 5] = [
-        ("mstore8(", &[(0, None)], 1),
-        ("mstore(", &[(0, None)], 32),
-        ("mload(", &[(0, None)], 32),
-        ("keccak256(", &[(0, Some(1))], 0),
-        ("staticcall(", &[(2, Some(3)), (4, Some(5))], 0),
-    ];
-    for (operation, ranges, fixed) in operations {
+    for &(operation, ranges, fixed) in MEMORY_OPERATIONS {
         let bad = || SolidityError::UnexpectedGeneratorOutput { marker: operation };
         for (at, _) in statement.match_indices(operation) {
             // Skip identifiers that merely end in the operation's name.

@@ -210,48 +210,51 @@ fn plonk_verifiers_accept_honest_proofs_and_reject_tampering() {
 }
 
 /// The chain enforces EIP-170: the generator's single contract (one part) does not deploy on
-/// it, and deploys on a chain without the limit.
+/// it, and deploys on a chain without the limit, where it takes the same proof for less gas
+/// than the parts (printed: what the split costs).
 #[test]
 fn the_unsplit_verifier_does_not_deploy_under_eip170() {
     if !js_available() {
         return;
     }
-    let case = &cases()[0];
-    let single = plonk_verifier_in_parts(
-        &case.params,
-        &case.vk,
-        case.public_inputs.len(),
-        case.name,
-        1,
-    )
-    .expect("generate");
-    assert_eq!(single.parts().len(), 1);
-    let code = compile_without_yul_optimizer(single.parts())
-        .remove(case.name)
-        .expect("compiled");
-    let err = Evm::new()
-        .try_deploy(code.clone())
-        .expect_err("a contract above EIP-170 deployed");
-    assert!(err.contains("CreateContractSizeLimit"), "{err}");
-    let mut unlimited = Evm::without_code_size_limits();
-    let address = unlimited.deploy(code);
-    let size = unlimited.code_size(address);
-    assert!(size > EIP170_LIMIT, "{size}");
-    eprintln!(
-        "{} in one contract: {size} bytes, refused under EIP-170",
-        case.name
-    );
-    // Too many parts for its statements is a typed error.
-    assert!(matches!(
-        plonk_verifier_in_parts(
-            &case.params,
-            &case.vk,
-            case.public_inputs.len(),
-            "V",
-            100_000
-        ),
-        Err(SolidityError::PlonkParts { .. })
-    ));
+    for case in cases() {
+        let n = case.public_inputs.len();
+        let single =
+            plonk_verifier_in_parts(&case.params, &case.vk, n, case.name, 1).expect("generate");
+        assert_eq!(single.parts().len(), 1);
+        let code = compile_without_yul_optimizer(single.parts())
+            .remove(case.name)
+            .expect("compiled");
+        let err = Evm::new()
+            .try_deploy(code.clone())
+            .expect_err("a contract above EIP-170 deployed");
+        assert!(err.contains("CreateContractSizeLimit"), "{err}");
+        let mut unlimited = Evm::without_code_size_limits();
+        let address = unlimited.deploy(code);
+        let size = unlimited.code_size(address);
+        assert!(size > EIP170_LIMIT, "{size}");
+        // What the split costs: the same proof through one contract and through the parts.
+        let one = verify_call(&mut unlimited, address, &case.public_inputs, &case.proof);
+        let (mut evm, parts) = deploy(case);
+        let split = verify_call(&mut evm, parts[0], &case.public_inputs, &case.proof);
+        assert!(one.success && split.success, "{}", case.name);
+        eprintln!(
+            "{}: one contract of {size} B (refused under EIP-170) {} gas; {} parts ({}) {} \
+             gas: +{} gas, {:.4}x",
+            case.name,
+            one.gas_used,
+            parts.len(),
+            part_sizes(&evm, case.name, &parts),
+            split.gas_used,
+            split.gas_used - one.gas_used,
+            split.gas_used as f64 / one.gas_used as f64
+        );
+        // Too many parts for its statements is a typed error.
+        assert!(matches!(
+            plonk_verifier_in_parts(&case.params, &case.vk, n, "V", 100_000),
+            Err(SolidityError::PlonkParts { .. })
+        ));
+    }
 }
 
 /// Later parts trust only their calldata and keep no state: calling one directly (with

@@ -89,9 +89,10 @@ fn sources(args: &SolidityArgs) -> Result<Vec<SoliditySource>> {
             .with_context(|| format!("{} is not a rollup verifying key", vk_path.display()))?;
         return Ok(sources.into());
     }
-    let dir = args.solvency_example.as_ref().context(
-        "export solidity needs --vk, --rollup-example or --solvency-example",
-    )?;
+    let dir = args
+        .solvency_example
+        .as_ref()
+        .context("export solidity needs --vk, --rollup-example or --solvency-example")?;
     let params = solvency::read_key_params(dir)?;
     let top = solvency::Circuit::Top.read_vk(dir)?;
     let inclusion = solvency::Circuit::Inclusion.read_vk(dir)?;
