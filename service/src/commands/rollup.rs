@@ -15,7 +15,7 @@ use anyhow::{Context, Result, bail};
 use bulwark_circuits::halo2::RollupBatchCircuit;
 use bulwark_circuits::rollup::{self, Batch, BatchWitness, RollupCircuit, RollupParams, State};
 use bulwark_prover::plonk::{KzgParams, PlonkVerifyingKey};
-use bulwark_prover::solidity::{SoliditySource, plonk_verifier};
+use bulwark_prover::solidity::{PlonkVerifierContracts, plonk_verifier};
 use bulwark_prover::{ProofWithInputs, ProvingKey, dev_setup_insecure, verify};
 use bulwark_service::backend::{Backend, kzg_params_path};
 use bulwark_service::engine::prove;
@@ -392,9 +392,10 @@ fn read_plonk_vk(path: &Path, kzg: &Path) -> Result<(KzgParams, PlonkVerifyingKe
     Ok((kzg, vk))
 }
 
-/// The EVM verifier of the PLONK keys in the rollup key directory `dir` (calldata: the
-/// three public inputs as 32-byte words, then the proof's transcript).
-pub fn plonk_verifier_source(dir: &Path) -> Result<SoliditySource> {
+/// The EVM verifier of the PLONK keys in the rollup key directory `dir`, in EIP-170-sized
+/// parts (calldata of the entry part: the three public inputs as 32-byte words, then the
+/// proof's transcript).
+pub fn plonk_verifier_contracts(dir: &Path) -> Result<PlonkVerifierContracts> {
     let vk_path = plonk_vk_path(dir);
     if !vk_path.exists() {
         bail!(
