@@ -20,6 +20,8 @@ mod field;
 mod glv;
 #[cfg(feature = "gpu")]
 mod gpu;
+#[cfg(target_arch = "x86_64")]
+mod ifma;
 mod pippenger;
 
 use ark_bn254::{g1, g2};
