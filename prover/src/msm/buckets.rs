@@ -299,6 +299,12 @@ mod tests {
         if let Some(adx) = Adx::detect() {
             assert_eq!(weighted_sum(adx, &buckets, &mut scratch), expected);
         }
+        #[cfg(target_arch = "x86_64")]
+        if let Some(ifma) = super::super::ifma::Ifma::detect() {
+            let lanes = ifma.convert(&buckets);
+            let mut scratch = Default::default();
+            assert_eq!(weighted_sum(ifma, &lanes, &mut scratch), expected);
+        }
         assert_eq!(running_sum(Portable, &buckets), expected);
     }
 }

@@ -193,7 +193,7 @@ fn binary_scalars_case<C: SWCurveConfig<ScalarField = Fr>, E: MsmEngine<C>>(engi
     let bits = random_scalars(n, 21);
     let scalars: Vec<Fr> = bits
         .iter()
-        .map(|k| Fr::from(u64::from(k.into_bigint().0[0] & 1)))
+        .map(|k| Fr::from(k.into_bigint().0[0] & 1))
         .collect();
     assert_msm(engine, &bases, &scalars, "scalars 0 and 1");
 }
