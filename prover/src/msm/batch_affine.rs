@@ -13,8 +13,8 @@ use ark_ff::{AdditiveGroup, Field, One, Zero};
 use super::field::FieldMul;
 
 /// The arithmetic the bucket scheduling is generic over: a point layout and batches of
-/// independent affine additions. Every [`FieldMul`] provides it on arkworks' own points; the
-/// AVX-512 IFMA engine (G1) provides it on points in 52-bit limbs, eight additions per
+/// independent affine additions. [`ArkBuckets`] provides it on arkworks' own points; the
+/// AVX-512 IFMA engine provides it on points in 52-bit limbs, eight additions per
 /// instruction.
 pub(crate) trait BucketOps<C: SWCurveConfig>: Copy + Send + Sync {
     /// A point in affine form (or the identity) in this arithmetic's layout.
@@ -41,7 +41,11 @@ pub(crate) trait BucketOps<C: SWCurveConfig>: Copy + Send + Sync {
     );
 }
 
-impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketOps<C> for M {
+/// Bucket additions on arkworks' points with base-field products by `M`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ArkBuckets<M>(pub(crate) M);
+
+impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketOps<C> for ArkBuckets<M> {
     type Point = Affine<C>;
     type Scratch = Scratch<C::BaseField>;
 
@@ -73,7 +77,7 @@ impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketOps<C> for M {
         additions: &[(u32, Affine<C>)],
         scratch: &mut Scratch<C::BaseField>,
     ) {
-        batch_add_assign(self, targets, additions, scratch);
+        batch_add_assign(self.0, targets, additions, scratch);
     }
 }
 

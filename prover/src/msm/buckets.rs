@@ -265,7 +265,7 @@ mod tests {
 
     use ark_ec::short_weierstrass::Affine;
 
-    use super::super::batch_affine::Scratch;
+    use super::super::batch_affine::{ArkBuckets, Scratch};
     use super::super::field::{Adx, Portable};
     use super::*;
 
@@ -295,9 +295,15 @@ mod tests {
             .map(|(b, pt)| *pt * Fr::from(b as u64 + 1))
             .sum();
         let mut scratch = Scratch::default();
-        assert_eq!(weighted_sum(Portable, &buckets, &mut scratch), expected);
+        assert_eq!(
+            weighted_sum(ArkBuckets(Portable), &buckets, &mut scratch),
+            expected
+        );
         if let Some(adx) = Adx::detect() {
-            assert_eq!(weighted_sum(adx, &buckets, &mut scratch), expected);
+            assert_eq!(
+                weighted_sum(ArkBuckets(adx), &buckets, &mut scratch),
+                expected
+            );
         }
         #[cfg(target_arch = "x86_64")]
         if let Some(ifma) = super::super::ifma::Ifma::detect() {
@@ -305,6 +311,6 @@ mod tests {
             let mut scratch = Default::default();
             assert_eq!(weighted_sum(ifma, &lanes, &mut scratch), expected);
         }
-        assert_eq!(running_sum(Portable, &buckets), expected);
+        assert_eq!(running_sum(ArkBuckets(Portable), &buckets), expected);
     }
 }

@@ -6,12 +6,12 @@ use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::{AdditiveGroup, BigInt, PrimeField, Zero};
 use rayon::prelude::*;
 
-use super::batch_affine::BucketOps;
+use super::batch_affine::{ArkBuckets, BucketOps};
 use super::buckets::BucketAccumulator;
 use super::digits::{MAX_WINDOW_BITS, chunks_per_window, window_bits, window_count};
 use super::field::{Adx, FieldMul, Portable};
 #[cfg(target_arch = "x86_64")]
-use super::ifma::Ifma;
+use super::ifma::{Ifma, LaneCurve};
 use super::{MsmEngine, MsmError, check_lengths, glv};
 
 /// The curves [`Pippenger`] runs on, and whether it can split their scalars with an
@@ -26,7 +26,7 @@ pub trait PippengerCurve: SWCurveConfig<ScalarField = Fr> {
     fn fast_mul() -> Option<impl FieldMul<Self::BaseField>>;
 
     /// `engine`'s MSM with bucket additions in SIMD lanes, where this curve has such an
-    /// arithmetic and this CPU runs it (G1 with AVX-512 IFMA, detected at run time); `None`
+    /// arithmetic and this CPU runs it (AVX-512 IFMA, detected at run time); `None`
     /// otherwise. [`MsmEngine::msm`] calls it; callers use that.
     fn lane_msm(
         engine: &Pippenger,
@@ -55,15 +55,7 @@ impl PippengerCurve for g1::Config {
         bases: &PippengerBases<Self>,
         scalars: &[Fr],
     ) -> Option<Projective<Self>> {
-        #[cfg(target_arch = "x86_64")]
-        {
-            Ifma::detect().map(|ops| engine.compute(ops, bases, scalars))
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        {
-            let _ = (engine, bases, scalars);
-            None
-        }
+        ifma_msm(engine, bases, scalars)
     }
 }
 
@@ -78,6 +70,34 @@ impl PippengerCurve for g2::Config {
     fn fast_mul() -> Option<impl FieldMul<Self::BaseField>> {
         Adx::detect()
     }
+
+    fn lane_msm(
+        engine: &Pippenger,
+        bases: &PippengerBases<Self>,
+        scalars: &[Fr],
+    ) -> Option<Projective<Self>> {
+        ifma_msm(engine, bases, scalars)
+    }
+}
+
+/// `engine`'s MSM with bucket additions in AVX-512 IFMA lanes, where this CPU has them.
+#[cfg(target_arch = "x86_64")]
+fn ifma_msm<C: PippengerCurve + LaneCurve>(
+    engine: &Pippenger,
+    bases: &PippengerBases<C>,
+    scalars: &[Fr],
+) -> Option<Projective<C>> {
+    Ifma::detect().map(|ops| engine.compute(ops, bases, scalars))
+}
+
+/// No IFMA off x86-64.
+#[cfg(not(target_arch = "x86_64"))]
+fn ifma_msm<C: PippengerCurve>(
+    _: &Pippenger,
+    _: &PippengerBases<C>,
+    _: &[Fr],
+) -> Option<Projective<C>> {
+    None
 }
 
 /// The GLV terms of `Σ kᵢPᵢ`, given `φ` acting on the group as multiplication by G1's `λ`.
@@ -108,7 +128,7 @@ fn split_terms<C: SWCurveConfig>(
 /// running sums and no doublings between windows, at the price of `windows × ` the base memory
 /// (see [`PippengerBases::memory_bytes`]).
 ///
-/// On G1, where the CPU has AVX-512 IFMA, bucket additions run eight at a time in SIMD lanes
+/// Where the CPU has AVX-512 IFMA, bucket additions run eight at a time in SIMD lanes
 /// (52-bit limbs; off with [`Pippenger::with_ifma`]). Otherwise base-field products use
 /// MULX/ADCX/ADOX where the CPU has BMI2 and ADX, arkworks' portable arithmetic elsewhere or
 /// with [`Pippenger::with_portable_field`]. All of this is checked once per MSM.
@@ -164,7 +184,7 @@ impl Pippenger {
         }
     }
 
-    /// Whether to run G1 bucket additions in AVX-512 IFMA lanes where the CPU has them (default
+    /// Whether to run bucket additions in AVX-512 IFMA lanes where the CPU has them (default
     /// on); off, every addition uses the scalar field products (for comparisons and for testing
     /// both paths on one machine).
     #[must_use]
@@ -276,8 +296,8 @@ impl<C: PippengerCurve> MsmEngine<C> for Pippenger {
         }
         // One dispatch per MSM: each arm is a separate monomorphisation of the whole engine.
         Ok(match C::fast_mul().filter(|_| !self.portable_field) {
-            Some(mul) => self.compute(mul, bases, scalars),
-            None => self.compute(Portable, bases, scalars),
+            Some(mul) => self.compute(ArkBuckets(mul), bases, scalars),
+            None => self.compute(ArkBuckets(Portable), bases, scalars),
         })
     }
 }
