@@ -179,49 +179,36 @@ pub(crate) trait LaneCurve: SWCurveConfig<BaseField: LaneField> {
     );
 }
 
-impl LaneCurve for g1::Config {
-    type Point = [u64; 2 * LIMBS];
-    type Scratch = LaneScratch<1>;
+/// Implements [`LaneCurve`] for a curve whose coordinates are `$k` lane elements of `$field`.
+macro_rules! lane_curve {
+    ($curve:ty, $k:literal, $field:ty) => {
+        impl LaneCurve for $curve {
+            type Point = [u64; 2 * $k * LIMBS];
+            type Scratch = LaneScratch<$k>;
 
-    fn chord_batch(
-        _: Ifma,
-        targets: &mut [Self::Point],
-        additions: &[(u32, Self::Point)],
-        chords: &[u32],
-        scratch: &mut Self::Scratch,
-    ) {
-        // SAFETY: an `Ifma` exists only if `detect` saw AVX-512F and AVX-512 IFMA on this CPU.
-        #[allow(
-            unsafe_code,
-            reason = "calls the IFMA kernel; `Ifma` proves the CPU has it"
-        )]
-        unsafe {
-            chord_batch::<1, _, Fq>(targets, additions, chords, scratch);
+            fn chord_batch(
+                _: Ifma,
+                targets: &mut [Self::Point],
+                additions: &[(u32, Self::Point)],
+                chords: &[u32],
+                scratch: &mut Self::Scratch,
+            ) {
+                // SAFETY: an `Ifma` exists only if `detect` saw AVX-512F and AVX-512 IFMA on
+                // this CPU.
+                #[allow(
+                    unsafe_code,
+                    reason = "calls the IFMA kernel; `Ifma` proves the CPU has it"
+                )]
+                unsafe {
+                    chord_batch::<$k, _, $field>(targets, additions, chords, scratch);
+                }
+            }
         }
-    }
+    };
 }
 
-impl LaneCurve for g2::Config {
-    type Point = [u64; 4 * LIMBS];
-    type Scratch = LaneScratch<2>;
-
-    fn chord_batch(
-        _: Ifma,
-        targets: &mut [Self::Point],
-        additions: &[(u32, Self::Point)],
-        chords: &[u32],
-        scratch: &mut Self::Scratch,
-    ) {
-        // SAFETY: an `Ifma` exists only if `detect` saw AVX-512F and AVX-512 IFMA on this CPU.
-        #[allow(
-            unsafe_code,
-            reason = "calls the IFMA kernel; `Ifma` proves the CPU has it"
-        )]
-        unsafe {
-            chord_batch::<2, _, Fq2>(targets, additions, chords, scratch);
-        }
-    }
-}
+lane_curve!(g1::Config, 1, Fq);
+lane_curve!(g2::Config, 2, Fq2);
 
 fn point_from_affine<C: LaneCurve>(p: &Affine<C>) -> C::Point {
     let mut out = C::Point::default();
