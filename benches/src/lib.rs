@@ -22,7 +22,7 @@ pub use inputs::{MsmInputs, halo2_g1_bases, halo2_scalars, random_bases, random_
 pub use memory::PeakMemory;
 pub use msm::{
     ARKWORKS, ComparisonError, Group, HALO2CURVES, PIPPENGER, PIPPENGER_GLV, PIPPENGER_PORTABLE,
-    PIPPENGER_PRECOMPUTED, Row, msm_comparison,
+    PIPPENGER_PRECOMPUTED, PIPPENGER_SCALAR, Row, msm_comparison,
 };
 pub use prove::{
     ARK_GROTH16_NO_MSM, ARK_GROTH16_PROVE, BULWARK_PROVE, BULWARK_PROVE_ARKWORKS_MSM,

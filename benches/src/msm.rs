@@ -69,6 +69,9 @@ pub const PIPPENGER: &str = "bulwark Pippenger";
 /// Our engine with arkworks' portable field multiplication instead of the CPU's fastest
 /// (identical to [`PIPPENGER`] on CPUs without BMI2/ADX).
 pub const PIPPENGER_PORTABLE: &str = "bulwark Pippenger, portable field ops";
+/// Our engine with every bucket addition on the scalar field products, even where the CPU has
+/// AVX-512 IFMA (identical to [`PIPPENGER`] on G2 and on CPUs without IFMA).
+pub const PIPPENGER_SCALAR: &str = "bulwark Pippenger, no IFMA lanes";
 /// Our engine with the GLV split.
 pub const PIPPENGER_GLV: &str = "bulwark Pippenger, GLV";
 /// Our engine with precomputed `2^(c·j)·P` tables (built outside the timing).
@@ -161,6 +164,7 @@ fn ours<C: PippengerCurve>(
     let mut runs = vec![run(ARKWORKS, ArkworksMsm, inputs)?];
     for (name, engine) in [
         (PIPPENGER, Pippenger::new()),
+        (PIPPENGER_SCALAR, Pippenger::new().with_ifma(false)),
         (
             PIPPENGER_PORTABLE,
             Pippenger::new().with_portable_field(true),

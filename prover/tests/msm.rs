@@ -35,6 +35,10 @@ macro_rules! msm_suite {
                 msm_support::max_scalars(&$engine);
             }
             #[test]
+            fn binary_scalars() {
+                msm_support::binary_scalars(&$engine);
+            }
+            #[test]
             fn prepared_bases_reused() {
                 msm_support::prepared_bases_reused(&$engine);
             }
@@ -67,6 +71,16 @@ msm_suite!(pippenger_glv, Pippenger::new().with_glv(true));
 msm_suite!(
     pippenger_glv_c4,
     Pippenger::new().with_glv(true).with_window_bits(4)
+);
+// Scalar field products for every bucket addition even where the CPU has AVX-512 IFMA (the
+// suites above run G1's bucket additions in IFMA lanes on such CPUs).
+msm_suite!(pippenger_scalar, Pippenger::new().with_ifma(false));
+msm_suite!(
+    pippenger_scalar_c4_precomputed,
+    Pippenger::new()
+        .with_ifma(false)
+        .with_window_bits(4)
+        .with_precomputation(true)
 );
 // arkworks' portable field products even where the CPU has MULX/ADX (the suites above use the
 // fast products on such CPUs).

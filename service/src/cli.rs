@@ -58,7 +58,8 @@ pub enum Command {
 /// `bulwark rollup ...`.
 #[derive(Debug, Subcommand)]
 pub enum RollupCommand {
-    /// INSECURE dev setup: writes proving_key.bin, verifying_key.bin and params.json.
+    /// Makes keys and params.json: INSECURE dev Groth16 keys, or with --backend plonk PLONK
+    /// keys (dev KZG parameters unless --kzg-params).
     Setup(SetupArgs),
     /// Writes a sample state.json and a valid signed batch.json (deterministic, for trying out).
     Sample(SampleArgs),
@@ -90,6 +91,15 @@ pub struct SetupArgs {
     /// Seed of the (insecure, deterministic) toxic waste; default: random.
     #[arg(long)]
     pub seed: Option<u64>,
+    /// The proof system to make keys for: Groth16 (proving_key.bin, verifying_key.bin from a
+    /// per-circuit setup) or PLONK (plonk_proving_key.bin, plonk_verifying_key.bin and
+    /// kzg_params.bin from universal KZG parameters).
+    #[arg(long, value_enum, default_value_t = Backend::Groth16)]
+    pub backend: Backend,
+    /// PLONK: KZG parameters (bulwark's file, from a ceremony); default: INSECURE dev
+    /// parameters from the seed.
+    #[arg(long, value_name = "FILE")]
+    pub kzg_params: Option<PathBuf>,
     /// Output directory (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,

@@ -356,3 +356,116 @@ fn a_verifying_key_passed_as_the_proving_key_names_the_wrong_kind() {
     );
     assert!(err.contains(s(&vk)), "the file is not named:\n{err}");
 }
+
+/// `rollup setup --backend plonk` makes PLONK keys only (a universal setup needs no Groth16
+/// keys), `prove` and `verify --backend plonk` use them, a Groth16 proof from that directory
+/// fails naming the missing key, and bad PLONK setup arguments fail naming what was wrong.
+#[test]
+fn plonk_setup_makes_keys_that_prove_and_verify() {
+    let root = scratch("plonk-setup");
+    let (keys, sample, proved) = (root.join("keys"), root.join("sample"), root.join("proved"));
+    let shape = ["--depth", DEPTH, "--batch-size", "2"];
+    let setup = bulwark(
+        &[
+            &[
+                "rollup",
+                "setup",
+                "--backend",
+                "plonk",
+                "--seed",
+                "5",
+                "--out",
+                s(&keys),
+            ][..],
+            &shape,
+        ]
+        .concat(),
+    );
+    assert!(setup.status.success(), "setup failed:\n{}", stderr(&setup));
+    assert!(
+        stderr(&setup).contains("INSECURE DEV SETUP"),
+        "dev KZG parameters must warn loudly:\n{}",
+        stderr(&setup)
+    );
+    assert!(stdout(&setup).contains("PLONK keys"), "{}", stdout(&setup));
+    for file in [
+        "plonk_proving_key.bin",
+        "plonk_verifying_key.bin",
+        "kzg_params.bin",
+        "params.json",
+    ] {
+        assert!(keys.join(file).exists(), "setup did not write {file}");
+    }
+    assert!(!keys.join("proving_key.bin").exists(), "Groth16 keys made");
+    let pk_bytes = std::fs::read(keys.join("plonk_proving_key.bin")).expect("read pk");
+
+    ok(&[&["rollup", "sample", "--out", s(&sample)][..], &shape].concat());
+    let prove = |backend: &str| {
+        bulwark(&[
+            "rollup",
+            "prove",
+            "--backend",
+            backend,
+            "--keys",
+            s(&keys),
+            "--state",
+            s(&sample.join("state.json")),
+            "--batch",
+            s(&sample.join("batch.json")),
+            "--out",
+            s(&proved),
+        ])
+    };
+    let plonk = prove("plonk");
+    assert!(plonk.status.success(), "prove failed:\n{}", stderr(&plonk));
+    assert_eq!(
+        std::fs::read(keys.join("plonk_proving_key.bin")).expect("read pk"),
+        pk_bytes,
+        "prove replaced the keys setup made"
+    );
+    ok(&[
+        "rollup",
+        "verify",
+        "--backend",
+        "plonk",
+        "--vk",
+        s(&keys.join("plonk_verifying_key.bin")),
+        "--proof",
+        s(&proved.join("proof.bin")),
+        "--public",
+        s(&proved.join("public.json")),
+    ]);
+    let groth16 = prove("groth16");
+    assert!(!groth16.status.success(), "Groth16 proved without a key");
+    assert!(
+        stderr(&groth16).contains("proving_key.bin"),
+        "{}",
+        stderr(&groth16)
+    );
+
+    let other = root.join("other");
+    let err = fails(
+        &[
+            &[
+                "rollup",
+                "setup",
+                "--kzg-params",
+                s(&keys.join("kzg_params.bin")),
+            ][..],
+            &["--out", s(&other)],
+            &shape,
+        ]
+        .concat(),
+    );
+    assert!(err.contains("--kzg-params is for --backend plonk"), "{err}");
+    let missing = root.join("missing.bin");
+    let err = fails(
+        &[
+            &["rollup", "setup", "--backend", "plonk"][..],
+            &["--kzg-params", s(&missing), "--out", s(&other)],
+            &shape,
+        ]
+        .concat(),
+    );
+    assert!(err.contains("missing.bin"), "{err}");
+}

@@ -19,7 +19,7 @@ use bulwark_prover::{
     plonk::PlonkProof,
     solidity::{SoliditySource, field_word, plonk_calldata, proof_calldata},
 };
-use support::{Arg, Evm, calldata, compile, compile_without_yul_optimizer, js_available};
+use support::{Arg, Evm, calldata, compile, deploy_plonk, js_available};
 
 /// `bulwark --quiet ARGS`: (exit success, stdout, stderr).
 fn run(args: &[&str]) -> (bool, String, String) {
@@ -121,8 +121,9 @@ fn keys() -> &'static Keys {
 fn written(stdout: &str) -> Vec<SoliditySource> {
     stdout
         .lines()
-        .map(|line| {
-            let path = Path::new(line.strip_prefix("wrote ").expect("a `wrote PATH` line"));
+        .filter_map(|line| line.strip_prefix("wrote "))
+        .map(|path| {
+            let path = Path::new(path);
             SoliditySource {
                 contract_name: path
                     .file_stem()
@@ -443,8 +444,19 @@ fn rollup_plonk_proof_from_the_cli_verifies_natively_and_in_the_evm() {
         p(&contracts),
     ]);
     let sources = written(&stdout);
-    assert_eq!(sources.len(), 1);
+    // The entry part first, then its later parts, and how to deploy them.
     assert_eq!(sources[0].contract_name, "RollupPlonkVerifier");
+    for (i, part) in sources.iter().enumerate().skip(1) {
+        assert_eq!(
+            part.contract_name,
+            format!("RollupPlonkVerifierPart{}", i + 1)
+        );
+    }
+    let last = &sources[sources.len() - 1].contract_name;
+    assert!(
+        sources.len() == 1 || stdout.contains(&format!("deploy in this order: {last} ()")),
+        "{stdout}"
+    );
     if !js_available() {
         return;
     }
@@ -457,12 +469,9 @@ fn rollup_plonk_proof_from_the_cli_verifies_natively_and_in_the_evm() {
     .iter()
     .map(|s| s.parse().expect("field element"))
     .collect();
-    let mut evm = Evm::without_code_size_limits();
-    let verifier = evm.deploy(
-        compile_without_yul_optimizer(&sources)
-            .remove("RollupPlonkVerifier")
-            .expect("bytecode"),
-    );
+    // A chain that enforces EIP-170.
+    let mut evm = Evm::new();
+    let verifier = deploy_plonk(&mut evm, &sources)[0];
     assert!(evm.call(verifier, plonk_calldata(&inputs, &proof)).success);
     let mut tampered = inputs.clone();
     tampered[2] += ark_bn254::Fr::from(1u64);

@@ -441,8 +441,8 @@ fn verify_inclusion_plonk(keys: &Path, proof: &Path, id: &str, balances: &str) -
     ])
 }
 
-/// Deploys the exported `SolvencyInclusionPlonkVerifier` and checks alice's proof (and a
-/// wrong balance) with it.
+/// Deploys the exported `SolvencyInclusionPlonkVerifier` (its parts, on a chain that enforces
+/// EIP-170) and checks alice's proof (and a wrong balance) with it.
 fn plonk_inclusion_verifies_in_the_evm(contracts: &Path, alice: &Path) {
     let claim: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(alice.with_extension("claim.json")).expect("read claim"),
@@ -459,15 +459,21 @@ fn plonk_inclusion_verifies_in_the_evm(contracts: &Path, alice: &Path) {
             .public_inputs()
     };
     let proof = PlonkProof::read_from(std::fs::File::open(alice).expect("open")).expect("proof");
+    // The entry part and its later parts, deployed on a chain that enforces EIP-170.
     let name = "SolvencyInclusionPlonkVerifier";
-    let source = SoliditySource {
+    let read = |name: &str| SoliditySource {
         contract_name: name.into(),
         source: std::fs::read_to_string(contracts.join(format!("{name}.sol"))).expect("read"),
     };
-    // About 45 KB: above EIP-170, measured on a chain without the limit (see the README).
-    let mut evm = support::Evm::without_code_size_limits();
-    let code = support::compile_without_yul_optimizer(&[source]);
-    let verifier = evm.deploy(code.get(name).expect("compiled").clone());
+    let mut parts = vec![read(name)];
+    while contracts
+        .join(format!("{name}Part{}.sol", parts.len() + 1))
+        .exists()
+    {
+        parts.push(read(&format!("{name}Part{}", parts.len() + 1)));
+    }
+    let mut evm = support::Evm::new();
+    let verifier = support::deploy_plonk(&mut evm, &parts)[0];
     let out = evm.call(verifier, plonk_calldata(&public(vec![100, 5]), &proof));
     assert!(
         out.success,

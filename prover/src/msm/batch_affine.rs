@@ -4,11 +4,82 @@
 //! denominators of a batch at once costs one inversion plus three multiplications each, so a
 //! batched affine addition costs ≈ 6 multiplications against ≈ 11 for a mixed projective one.
 
+use std::borrow::Cow;
+
 use ark_ec::AffineRepr;
 use ark_ec::short_weierstrass::{Affine, SWCurveConfig};
 use ark_ff::{AdditiveGroup, Field, One, Zero};
 
 use super::field::FieldMul;
+
+/// The arithmetic the bucket scheduling is generic over: a point layout and batches of
+/// independent affine additions. [`ArkBuckets`] provides it on arkworks' own points; the
+/// AVX-512 IFMA engine provides it on points in 52-bit limbs, eight additions per
+/// instruction.
+pub(crate) trait BucketOps<C: SWCurveConfig>: Copy + Send + Sync {
+    /// A point in affine form (or the identity) in this arithmetic's layout.
+    type Point: Copy + Send + Sync;
+    /// Reusable storage for [`BucketOps::batch_add_assign`].
+    type Scratch: Default;
+
+    /// The identity.
+    fn identity(self) -> Self::Point;
+    /// Whether `p` is the identity.
+    fn is_zero(self, p: &Self::Point) -> bool;
+    /// `−p`.
+    fn neg(self, p: &Self::Point) -> Self::Point;
+    /// `points` in this layout (borrowed where it is arkworks' own).
+    fn convert(self, points: &[Affine<C>]) -> Cow<'_, [Self::Point]>;
+    /// `p` as an arkworks point.
+    fn to_affine(self, p: &Self::Point) -> Affine<C>;
+    /// `targets[i] += p` for every `(i, p)` of `additions`, whose indices are distinct.
+    fn batch_add_assign(
+        self,
+        targets: &mut [Self::Point],
+        additions: &[(u32, Self::Point)],
+        scratch: &mut Self::Scratch,
+    );
+}
+
+/// Bucket additions on arkworks' points with base-field products by `M`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ArkBuckets<M>(pub(crate) M);
+
+impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketOps<C> for ArkBuckets<M> {
+    type Point = Affine<C>;
+    type Scratch = Scratch<C::BaseField>;
+
+    fn identity(self) -> Affine<C> {
+        Affine::identity()
+    }
+
+    #[inline(always)]
+    fn is_zero(self, p: &Affine<C>) -> bool {
+        p.is_zero()
+    }
+
+    #[inline(always)]
+    fn neg(self, p: &Affine<C>) -> Affine<C> {
+        -*p
+    }
+
+    fn convert(self, points: &[Affine<C>]) -> Cow<'_, [Affine<C>]> {
+        Cow::Borrowed(points)
+    }
+
+    fn to_affine(self, p: &Affine<C>) -> Affine<C> {
+        *p
+    }
+
+    fn batch_add_assign(
+        self,
+        targets: &mut [Affine<C>],
+        additions: &[(u32, Affine<C>)],
+        scratch: &mut Scratch<C::BaseField>,
+    ) {
+        batch_add_assign(self.0, targets, additions, scratch);
+    }
+}
 
 /// A run of consecutive points in the scratch buffer that must be summed into one.
 #[derive(Debug, Clone, Copy)]
@@ -98,9 +169,8 @@ pub(crate) fn prefetch<T>(p: &T) {
 /// How many additions ahead [`batch_add_assign`] prefetches its targets.
 const PREFETCH_AHEAD: usize = 8;
 
-/// Reusable storage for [`reduce_groups`].
+/// Reusable storage for [`batch_add_assign`].
 pub(crate) struct Scratch<F> {
-    active: Vec<Group>,
     cases: Vec<Case>,
     /// Denominators, then (after the backward pass) their inverses.
     den: Vec<F>,
@@ -111,7 +181,6 @@ pub(crate) struct Scratch<F> {
 impl<F> Default for Scratch<F> {
     fn default() -> Self {
         Self {
-            active: Vec::new(),
             cases: Vec::new(),
             den: Vec::new(),
             prefix: Vec::new(),
@@ -209,54 +278,49 @@ impl<F: Field> Chains<F> {
     }
 }
 
-/// Sums every group of `points` in place, in rounds of pairwise additions; each round inverts
-/// all of its denominators at once. On return each group's sum is at `points[start]`.
-pub(crate) fn reduce_groups<C: SWCurveConfig, M: FieldMul<C::BaseField>>(
-    m: M,
-    points: &mut [Affine<C>],
+/// Reusable storage for [`reduce_groups`].
+pub(crate) struct GroupScratch<P> {
+    active: Vec<Group>,
+    pairs: Vec<(u32, P)>,
+}
+
+impl<P> Default for GroupScratch<P> {
+    fn default() -> Self {
+        Self {
+            active: Vec::new(),
+            pairs: Vec::new(),
+        }
+    }
+}
+
+/// Sums every group of `points` in place, in rounds of pairwise additions; each round is one
+/// batch (one inversion for all its denominators). On return each group's sum is at
+/// `points[start]`.
+pub(crate) fn reduce_groups<C: SWCurveConfig, O: BucketOps<C>>(
+    ops: O,
+    points: &mut [O::Point],
     groups: &[Group],
-    scratch: &mut Scratch<C::BaseField>,
+    scratch: &mut GroupScratch<O::Point>,
+    batch_scratch: &mut O::Scratch,
 ) {
-    let Scratch {
-        active,
-        cases,
-        den,
-        prefix,
-    } = scratch;
+    let GroupScratch { active, pairs } = scratch;
     active.clear();
     active.extend(groups.iter().filter(|g| g.len > 1));
     while !active.is_empty() {
-        cases.clear();
-        den.clear();
-        prefix.clear();
-        let mut chains = Chains::new();
+        pairs.clear();
         for g in active.iter() {
             let s = g.start as usize;
-            for i in 0..(g.len / 2) as usize {
-                let (case, d) = classify(&points[s + 2 * i], &points[s + 2 * i + 1]);
-                cases.push(case);
-                prefix.push(chains.push(m, den.len(), &d));
-                den.push(d);
-            }
+            pairs.extend(
+                (0..(g.len / 2) as usize).map(|i| ((s + 2 * i) as u32, points[s + 2 * i + 1])),
+            );
         }
-        let mut inv = chains.invert(m);
-        for (k, (d, p)) in den.iter_mut().zip(prefix.iter()).enumerate().rev() {
-            *d = inv.pop(m, k, p, d);
-        }
+        ops.batch_add_assign(points, pairs, batch_scratch);
         // Pair i of a group lands at start + i (it only overwrites consumed slots).
-        let mut k = 0;
         for g in active.iter_mut() {
             let s = g.start as usize;
             let pairs = (g.len / 2) as usize;
             for i in 0..pairs {
-                points[s + i] = add_with_inverse(
-                    m,
-                    &points[s + 2 * i],
-                    &points[s + 2 * i + 1],
-                    cases[k],
-                    den[k],
-                );
-                k += 1;
+                points[s + i] = points[s + 2 * i];
             }
             if g.len % 2 == 1 {
                 points[s + pairs] = points[s + g.len as usize - 1];

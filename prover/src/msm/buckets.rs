@@ -10,13 +10,11 @@
 //! inversions). Memory: the buckets plus one batch and one overflow list, never a copy of all
 //! bases.
 
-use ark_ec::AffineRepr;
-use ark_ec::short_weierstrass::{Affine, Bucket, Projective, SWCurveConfig};
+use ark_ec::short_weierstrass::{Bucket, Projective, SWCurveConfig};
 use ark_ff::{AdditiveGroup, BigInteger};
 
-use super::batch_affine::{Group, Scratch, batch_add_assign, prefetch, reduce_groups};
+use super::batch_affine::{BucketOps, Group, GroupScratch, prefetch, reduce_groups};
 use super::digits::signed_digit;
-use super::field::FieldMul;
 
 /// Additions per batch for `c`-bit digits: a quarter of the buckets, so one point in eight meets
 /// a pending bucket on average, and the inversion is shared by enough additions to cost little
@@ -36,54 +34,56 @@ const HELD: u8 = 1;
 /// State of a bucket with an addition in the current batch.
 const PENDING: u8 = 2;
 
-/// Buckets `1..=2^(c−1)` in affine form plus reusable scratch space; base-field products by `M`.
-pub(crate) struct BucketAccumulator<C: SWCurveConfig, M> {
-    mul: M,
+/// Buckets `1..=2^(c−1)` in affine form plus reusable scratch space; additions by `O`.
+pub(crate) struct BucketAccumulator<C: SWCurveConfig, O: BucketOps<C>> {
+    ops: O,
     c: u32,
-    buckets: Vec<Affine<C>>,
+    buckets: Vec<O::Point>,
     /// [`EMPTY`], [`HELD`] or [`PENDING`], per bucket.
     state: Vec<u8>,
-    batch: Vec<(u32, Affine<C>)>,
+    batch: Vec<(u32, O::Point)>,
     batch_size: usize,
-    overflow: Vec<(u32, Affine<C>)>,
-    points: Vec<Affine<C>>,
+    overflow: Vec<(u32, O::Point)>,
+    points: Vec<O::Point>,
     groups: Vec<Group>,
-    scratch: Scratch<C::BaseField>,
+    group_scratch: GroupScratch<O::Point>,
+    scratch: O::Scratch,
 }
 
-impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
+impl<C: SWCurveConfig, O: BucketOps<C>> BucketAccumulator<C, O> {
     /// Empty buckets for `c`-bit signed digits.
-    pub(crate) fn new(mul: M, c: u32) -> Self {
+    pub(crate) fn new(ops: O, c: u32) -> Self {
         let buckets = 1usize << (c - 1);
         let batch_size = batch_size(c);
         Self {
-            mul,
+            ops,
             c,
-            buckets: vec![Affine::identity(); buckets],
+            buckets: vec![ops.identity(); buckets],
             state: vec![EMPTY; buckets],
             batch: Vec::with_capacity(batch_size),
             batch_size,
             overflow: Vec::new(),
             points: Vec::new(),
             groups: Vec::new(),
-            scratch: Scratch::default(),
+            group_scratch: GroupScratch::default(),
+            scratch: O::Scratch::default(),
         }
     }
 
     /// Adds `digit(scalars[i], window)·bases[i]` for every `i` into the buckets.
     pub(crate) fn accumulate<B: BigInteger>(
         &mut self,
-        bases: &[Affine<C>],
+        bases: &[O::Point],
         scalars: &[B],
         window: u32,
     ) {
         for (base, scalar) in bases.iter().zip(scalars) {
             let d = signed_digit(scalar.as_ref(), window, self.c);
-            if d == 0 || base.is_zero() {
+            if d == 0 || self.ops.is_zero(base) {
                 continue;
             }
             let b = d.unsigned_abs() - 1;
-            let p = if d < 0 { -*base } else { *base };
+            let p = if d < 0 { self.ops.neg(base) } else { *base };
             if self.state[b as usize] == PENDING {
                 self.overflow.push((b, p));
             } else {
@@ -102,7 +102,7 @@ impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
 
     /// Queues `bucket[b] += p`; `b` must not be pending.
     #[inline(always)]
-    fn insert(&mut self, b: u32, p: Affine<C>) {
+    fn insert(&mut self, b: u32, p: O::Point) {
         let state = &mut self.state[b as usize];
         if *state == EMPTY {
             *state = HELD;
@@ -130,7 +130,8 @@ impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
     }
 
     fn run_batch(&mut self) {
-        batch_add_assign(self.mul, &mut self.buckets, &self.batch, &mut self.scratch);
+        self.ops
+            .batch_add_assign(&mut self.buckets, &self.batch, &mut self.scratch);
         for (b, _) in &self.batch {
             self.state[*b as usize] = HELD;
         }
@@ -163,7 +164,13 @@ impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
                 g.len = self.points.len() as u32 - g.start;
             }
         }
-        reduce_groups(self.mul, &mut self.points, &self.groups, &mut self.scratch);
+        reduce_groups(
+            self.ops,
+            &mut self.points,
+            &self.groups,
+            &mut self.group_scratch,
+            &mut self.scratch,
+        );
         let mut groups = self.groups.iter();
         let mut current = u32::MAX;
         for &(b, _) in &self.overflow {
@@ -181,7 +188,7 @@ impl<C: SWCurveConfig, M: FieldMul<C::BaseField>> BucketAccumulator<C, M> {
     /// `Σ_b (b+1)·bucket[b]` (bucket `b` holds digit `b + 1`), see [`weighted_sum`].
     pub(crate) fn finish(mut self) -> Projective<C> {
         self.reduce_overflow();
-        weighted_sum(self.mul, &self.buckets, &mut self.scratch)
+        weighted_sum(self.ops, &self.buckets, &mut self.scratch)
     }
 }
 
@@ -209,41 +216,41 @@ fn segmented(buckets: usize) -> bool {
 /// sharing one inversion each (≈ 6 multiplications per addition instead of ≈ 12). Segment `s`
 /// ends with `running_s = Σ_j B_{sl+j}` and `total_s = Σ_j (j+1)·B_{sl+j}`, and
 /// `Σ_b (b+1)·B_b = Σ_s total_s + l·Σ_s s·running_s`, the last sum by a short XYZZ running sum.
-pub(crate) fn weighted_sum<C: SWCurveConfig, M: FieldMul<C::BaseField>>(
-    mul: M,
-    buckets: &[Affine<C>],
-    scratch: &mut Scratch<C::BaseField>,
+pub(crate) fn weighted_sum<C: SWCurveConfig, O: BucketOps<C>>(
+    ops: O,
+    buckets: &[O::Point],
+    scratch: &mut O::Scratch,
 ) -> Projective<C> {
     // Bucket counts are powers of two (`2^(c−1)`), so segments are whole and `l` is one too.
     if !segmented(buckets.len()) {
-        return running_sum(buckets);
+        return running_sum(ops, buckets);
     }
     let l = buckets.len() / SEGMENTS;
-    let mut running = vec![Affine::<C>::identity(); SEGMENTS];
-    let mut total = vec![Affine::<C>::identity(); SEGMENTS];
-    let mut adds: Vec<(u32, Affine<C>)> = Vec::with_capacity(SEGMENTS);
+    let mut running = vec![ops.identity(); SEGMENTS];
+    let mut total = vec![ops.identity(); SEGMENTS];
+    let mut adds: Vec<(u32, O::Point)> = Vec::with_capacity(SEGMENTS);
     for j in (0..l).rev() {
         adds.clear();
         adds.extend((0..SEGMENTS).map(|s| (s as u32, buckets[s * l + j])));
-        batch_add_assign(mul, &mut running, &adds, scratch);
+        ops.batch_add_assign(&mut running, &adds, scratch);
         adds.clear();
         adds.extend(running.iter().enumerate().map(|(s, p)| (s as u32, *p)));
-        batch_add_assign(mul, &mut total, &adds, scratch);
+        ops.batch_add_assign(&mut total, &adds, scratch);
     }
     // Σ_s s·running_s: running sum over s = SEGMENTS−1, …, 1 (segment 0 has weight 0).
-    let mut acc = running_sum(&running[1..]);
+    let mut acc = running_sum(ops, &running[1..]);
     for _ in 0..l.trailing_zeros() {
         acc.double_in_place();
     }
-    total.iter().fold(acc, |a, t| a + t)
+    total.iter().fold(acc, |a, t| a + ops.to_affine(t))
 }
 
 /// `Σ_i (i+1)·points[i]` by the running-sum trick in XYZZ coordinates.
-fn running_sum<C: SWCurveConfig>(points: &[Affine<C>]) -> Projective<C> {
+fn running_sum<C: SWCurveConfig, O: BucketOps<C>>(ops: O, points: &[O::Point]) -> Projective<C> {
     let mut running = Bucket::<C>::default();
     let mut total = Bucket::<C>::default();
     for p in points.iter().rev() {
-        running += p;
+        running += &ops.to_affine(p);
         total += &running;
     }
     total.into()
@@ -256,6 +263,9 @@ mod tests {
     use ark_ff::{UniformRand, Zero};
     use rand::SeedableRng;
 
+    use ark_ec::short_weierstrass::Affine;
+
+    use super::super::batch_affine::{ArkBuckets, Scratch};
     use super::super::field::{Adx, Portable};
     use super::*;
 
@@ -285,10 +295,22 @@ mod tests {
             .map(|(b, pt)| *pt * Fr::from(b as u64 + 1))
             .sum();
         let mut scratch = Scratch::default();
-        assert_eq!(weighted_sum(Portable, &buckets, &mut scratch), expected);
+        assert_eq!(
+            weighted_sum(ArkBuckets(Portable), &buckets, &mut scratch),
+            expected
+        );
         if let Some(adx) = Adx::detect() {
-            assert_eq!(weighted_sum(adx, &buckets, &mut scratch), expected);
+            assert_eq!(
+                weighted_sum(ArkBuckets(adx), &buckets, &mut scratch),
+                expected
+            );
         }
-        assert_eq!(running_sum(&buckets), expected);
+        #[cfg(target_arch = "x86_64")]
+        if let Some(ifma) = super::super::ifma::Ifma::detect() {
+            let lanes = ifma.convert(&buckets);
+            let mut scratch = Default::default();
+            assert_eq!(weighted_sum(ifma, &lanes, &mut scratch), expected);
+        }
+        assert_eq!(running_sum(ArkBuckets(Portable), &buckets), expected);
     }
 }

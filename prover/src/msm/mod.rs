@@ -7,8 +7,9 @@
 //!
 //! - [`ArkworksMsm`]: the baseline, `ark_ec::VariableBaseMSM::msm`.
 //! - [`Pippenger`]: our CPU engine (optional GLV scalar split, signed-digit windows, batch-affine
-//!   bucket accumulation with MULX/ADX field products where the CPU has them, rayon, optional
-//!   fixed-base precomputation). It is the CPU default ([`DefaultMsmEngine`]).
+//!   bucket accumulation, eight additions at a time in AVX-512 IFMA lanes where the CPU has
+//!   them, else with MULX/ADX field products where it has those, rayon, optional fixed-base
+//!   precomputation). It is the CPU default ([`DefaultMsmEngine`]).
 //! - `GpuMsm` (cargo feature `gpu`): G1 on a wgpu device with bases resident, the CPU engine
 //!   for G2, small inputs and machines without an adapter.
 
@@ -20,6 +21,8 @@ mod field;
 mod glv;
 #[cfg(feature = "gpu")]
 mod gpu;
+#[cfg(target_arch = "x86_64")]
+mod ifma;
 mod pippenger;
 
 use ark_bn254::{g1, g2};

@@ -6,9 +6,12 @@ use ark_ec::short_weierstrass::{Affine, Projective, SWCurveConfig};
 use ark_ff::{AdditiveGroup, BigInt, PrimeField, Zero};
 use rayon::prelude::*;
 
+use super::batch_affine::{ArkBuckets, BucketOps};
 use super::buckets::BucketAccumulator;
 use super::digits::{MAX_WINDOW_BITS, chunks_per_window, window_bits, window_count};
 use super::field::{Adx, FieldMul, Portable};
+#[cfg(target_arch = "x86_64")]
+use super::ifma::{Ifma, LaneCurve};
 use super::{MsmEngine, MsmError, check_lengths, glv};
 
 /// The curves [`Pippenger`] runs on, and whether it can split their scalars with an
@@ -21,6 +24,18 @@ pub trait PippengerCurve: SWCurveConfig<ScalarField = Fr> {
     /// A base-field multiplication faster than arkworks' portable one, where this CPU has one
     /// (detected at run time).
     fn fast_mul() -> Option<impl FieldMul<Self::BaseField>>;
+
+    /// `engine`'s MSM with bucket additions in SIMD lanes, where this curve has such an
+    /// arithmetic and this CPU runs it (AVX-512 IFMA, detected at run time); `None`
+    /// otherwise. [`MsmEngine::msm`] calls it; callers use that.
+    fn lane_msm(
+        engine: &Pippenger,
+        bases: &PippengerBases<Self>,
+        scalars: &[Fr],
+    ) -> Option<Projective<Self>> {
+        let _ = (engine, bases, scalars);
+        None
+    }
 }
 
 /// Points and scalar magnitudes of a GLV-split MSM, in matching order.
@@ -33,6 +48,14 @@ impl PippengerCurve for g1::Config {
 
     fn fast_mul() -> Option<impl FieldMul<Self::BaseField>> {
         Adx::detect()
+    }
+
+    fn lane_msm(
+        engine: &Pippenger,
+        bases: &PippengerBases<Self>,
+        scalars: &[Fr],
+    ) -> Option<Projective<Self>> {
+        ifma_msm(engine, bases, scalars)
     }
 }
 
@@ -47,6 +70,34 @@ impl PippengerCurve for g2::Config {
     fn fast_mul() -> Option<impl FieldMul<Self::BaseField>> {
         Adx::detect()
     }
+
+    fn lane_msm(
+        engine: &Pippenger,
+        bases: &PippengerBases<Self>,
+        scalars: &[Fr],
+    ) -> Option<Projective<Self>> {
+        ifma_msm(engine, bases, scalars)
+    }
+}
+
+/// `engine`'s MSM with bucket additions in AVX-512 IFMA lanes, where this CPU has them.
+#[cfg(target_arch = "x86_64")]
+fn ifma_msm<C: PippengerCurve + LaneCurve>(
+    engine: &Pippenger,
+    bases: &PippengerBases<C>,
+    scalars: &[Fr],
+) -> Option<Projective<C>> {
+    Ifma::detect().map(|ops| engine.compute(ops, bases, scalars))
+}
+
+/// No IFMA off x86-64.
+#[cfg(not(target_arch = "x86_64"))]
+fn ifma_msm<C: PippengerCurve>(
+    _: &Pippenger,
+    _: &PippengerBases<C>,
+    _: &[Fr],
+) -> Option<Projective<C>> {
+    None
 }
 
 /// The GLV terms of `Σ kᵢPᵢ`, given `φ` acting on the group as multiplication by G1's `λ`.
@@ -77,14 +128,17 @@ fn split_terms<C: SWCurveConfig>(
 /// running sums and no doublings between windows, at the price of `windows × ` the base memory
 /// (see [`PippengerBases::memory_bytes`]).
 ///
-/// Base-field products use MULX/ADCX/ADOX where the CPU has BMI2 and ADX (checked once per MSM),
-/// arkworks' portable arithmetic elsewhere or with [`Pippenger::with_portable_field`].
+/// Where the CPU has AVX-512 IFMA, bucket additions run eight at a time in SIMD lanes
+/// (52-bit limbs; off with [`Pippenger::with_ifma`]). Otherwise base-field products use
+/// MULX/ADCX/ADOX where the CPU has BMI2 and ADX, arkworks' portable arithmetic elsewhere or
+/// with [`Pippenger::with_portable_field`]. All of this is checked once per MSM.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Pippenger {
     window_bits: Option<u32>,
     precompute: bool,
     glv: bool,
     portable_field: bool,
+    scalar_buckets: bool,
 }
 
 impl Pippenger {
@@ -130,10 +184,21 @@ impl Pippenger {
         }
     }
 
-    /// `Σ scalars[i]·bases[i]` for non-empty inputs of equal length, base-field products by `mul`.
-    fn compute<C: PippengerCurve, M: FieldMul<C::BaseField>>(
+    /// Whether to run bucket additions in AVX-512 IFMA lanes where the CPU has them (default
+    /// on); off, every addition uses the scalar field products (for comparisons and for testing
+    /// both paths on one machine).
+    #[must_use]
+    pub fn with_ifma(self, ifma: bool) -> Self {
+        Self {
+            scalar_buckets: !ifma,
+            ..self
+        }
+    }
+
+    /// `Σ scalars[i]·bases[i]` for non-empty inputs of equal length, bucket additions by `ops`.
+    fn compute<C: PippengerCurve, O: BucketOps<C>>(
         &self,
-        mul: M,
+        ops: O,
         bases: &PippengerBases<C>,
         scalars: &[Fr],
     ) -> Projective<C> {
@@ -143,14 +208,14 @@ impl Pippenger {
         {
             let bits = glv::max_bits(&halves).max(1);
             let c = self.pick_window(points.len(), bits, false);
-            return variable_base_msm(mul, &points, &halves, c, bits);
+            return variable_base_msm(ops, &ops.convert(&points), &halves, c, bits);
         }
         let bigints: Vec<_> = scalars.par_iter().map(|s| s.into_bigint()).collect();
         match &bases.table {
-            Some((c, table)) => fixed_base_msm(mul, table, &bigints, *c),
+            Some((c, table)) => fixed_base_msm(ops, &ops.convert(table), &bigints, *c),
             None => {
                 let c = self.pick_window(scalars.len(), SCALAR_BITS, false);
-                variable_base_msm(mul, &bases.bases, &bigints, c, SCALAR_BITS)
+                variable_base_msm(ops, &ops.convert(&bases.bases), &bigints, c, SCALAR_BITS)
             }
         }
     }
@@ -223,19 +288,25 @@ impl<C: PippengerCurve> MsmEngine<C> for Pippenger {
         if scalars.is_empty() {
             return Ok(Projective::zero());
         }
+        if !self.scalar_buckets
+            && !self.portable_field
+            && let Some(sum) = C::lane_msm(self, bases, scalars)
+        {
+            return Ok(sum);
+        }
         // One dispatch per MSM: each arm is a separate monomorphisation of the whole engine.
         Ok(match C::fast_mul().filter(|_| !self.portable_field) {
-            Some(mul) => self.compute(mul, bases, scalars),
-            None => self.compute(Portable, bases, scalars),
+            Some(mul) => self.compute(ArkBuckets(mul), bases, scalars),
+            None => self.compute(ArkBuckets(Portable), bases, scalars),
         })
     }
 }
 
 /// One task per (window, chunk of points); windows combined by Horner's rule. Every scalar is
 /// below `2^scalar_bits`.
-fn variable_base_msm<C: SWCurveConfig, M: FieldMul<C::BaseField>, B: ark_ff::BigInteger>(
-    mul: M,
-    bases: &[Affine<C>],
+fn variable_base_msm<C: SWCurveConfig, O: BucketOps<C>, B: ark_ff::BigInteger>(
+    ops: O,
+    bases: &[O::Point],
     scalars: &[B],
     c: u32,
     scalar_bits: u32,
@@ -249,7 +320,7 @@ fn variable_base_msm<C: SWCurveConfig, M: FieldMul<C::BaseField>, B: ark_ff::Big
             let window = (task / chunks) as u32;
             let lo = (task % chunks * chunk_len).min(scalars.len());
             let hi = (lo + chunk_len).min(scalars.len());
-            let mut acc = BucketAccumulator::new(mul, c);
+            let mut acc = BucketAccumulator::new(ops, c);
             acc.accumulate(&bases[lo..hi], &scalars[lo..hi], window);
             acc.finish()
         })
@@ -266,9 +337,9 @@ fn variable_base_msm<C: SWCurveConfig, M: FieldMul<C::BaseField>, B: ark_ff::Big
 
 /// With `table[j·n + i] = 2^(c·j)·P_i`, `Σᵢ kᵢPᵢ = Σᵢ Σⱼ dᵢⱼ·table[j·n + i]`: a single set of
 /// buckets per chunk of points, fed window after window.
-fn fixed_base_msm<C: SWCurveConfig, M: FieldMul<C::BaseField>, B: ark_ff::BigInteger>(
-    mul: M,
-    table: &[Affine<C>],
+fn fixed_base_msm<C: SWCurveConfig, O: BucketOps<C>, B: ark_ff::BigInteger>(
+    ops: O,
+    table: &[O::Point],
     scalars: &[B],
     c: u32,
 ) -> Projective<C> {
@@ -281,7 +352,7 @@ fn fixed_base_msm<C: SWCurveConfig, M: FieldMul<C::BaseField>, B: ark_ff::BigInt
         .map(|chunk| {
             let lo = (chunk * chunk_len).min(n);
             let hi = (lo + chunk_len).min(n);
-            let mut acc = BucketAccumulator::new(mul, c);
+            let mut acc = BucketAccumulator::new(ops, c);
             for j in 0..windows {
                 let offset = j as usize * n;
                 acc.accumulate(&table[offset + lo..offset + hi], &scalars[lo..hi], j);

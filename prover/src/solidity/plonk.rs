@@ -4,10 +4,11 @@
 //! snark-verifier runs the SHPLONK verifier symbolically over its EVM loader and prints the
 //! result as one Yul block inside a Solidity `fallback`: calldata is the public inputs as
 //! big-endian words followed by the proof's transcript bytes ([`plonk_calldata`]); the call
-//! returns nothing on success and reverts otherwise. Two edits to its output:
+//! returns nothing on success and reverts otherwise. bulwark rewrites its output:
 //!
-//! - its exact `pragma solidity 0.8.19` becomes `^0.8.19` (the tests compile with the pinned
-//!   npm `solc` 0.8.x) and the contract takes the caller's name;
+//! - the block is cut into contracts that each fit EIP-170 (`plonk_parts`), the first named
+//!   as the caller asks, with `pragma solidity ^0.8.19` (the tests compile with the pinned npm
+//!   `solc` 0.8.x);
 //! - every scalar it reads from calldata (public inputs and proof evaluations) must be below
 //!   the scalar field modulus `r`: the generator reduces them `mod r`, which would accept
 //!   `x + r` for a public input `x`; a check per scalar at the start makes the contract
@@ -26,6 +27,7 @@ use snark_verifier::system::halo2::{Config, compile};
 use snark_verifier::verifier::SnarkVerifier;
 use snark_verifier::verifier::plonk::{PlonkProtocol, PlonkVerifier};
 
+use super::plonk_parts::{Generated, PART_WEIGHT};
 use super::{SolidityError, SoliditySource, check_name, field_word};
 use crate::Fr;
 use crate::plonk::{KzgParams, PlonkProof, PlonkVerifyingKey};
@@ -33,13 +35,8 @@ use crate::plonk::{KzgParams, PlonkProof, PlonkVerifyingKey};
 /// SHPLONK (Bdfg21 multi-openings) over KZG, the scheme `plonk_prove` uses.
 type Shplonk = PlonkVerifier<KzgAs<Bn256, Bdfg21>>;
 
-/// The generator's contract name and pragma, replaced in its output.
-const GENERATED_NAME: &str = "contract Halo2Verifier {";
-const GENERATED_PRAGMA: &str = "pragma solidity 0.8.19;";
 /// How the generator reads a scalar from calldata: `mod(calldataload(<offset>), f_q)`.
 const GENERATED_SCALAR_READ: &str = "mod(calldataload(";
-/// The line after which the canonical-scalar checks go.
-const GENERATED_PROLOGUE: &str = "let success := true";
 
 /// The counts a [`plonk_verifier`] contract's cost follows: one elliptic-curve scalar
 /// multiplication per commitment (key and proof) in its final multi-scalar multiplication,
@@ -115,14 +112,72 @@ fn compiled(
     ))
 }
 
-/// Writes a verifier contract named `name` for proofs of `vk` with `public_inputs` public
-/// inputs (the key's single instance column), for KZG parameters `params` of the key's size.
+/// A PLONK verifier as contracts that each fit EIP-170's 24,576 bytes: the entry part (named
+/// as asked) reads the calldata of [`plonk_calldata`] and runs the first statements of the
+/// generated verifier; each part hands its memory to the next (see the `plonk_parts` module
+/// of this file's directory for the cut and what each part trusts).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlonkVerifierContracts {
+    parts: Vec<SoliditySource>,
+}
+
+impl PlonkVerifierContracts {
+    /// The parts in call order: the entry part first, each calling the one after it. Every
+    /// part but the last has a constructor `(address nextPart)`.
+    pub fn parts(&self) -> &[SoliditySource] {
+        &self.parts
+    }
+
+    /// The entry part: the contract callers call.
+    pub fn entry(&self) -> &SoliditySource {
+        &self.parts[0]
+    }
+
+    /// The parts in deployment order (the last part first): each is deployed with the address
+    /// of the one deployed before it as its constructor argument.
+    pub fn deployment_order(&self) -> impl Iterator<Item = &SoliditySource> {
+        self.parts.iter().rev()
+    }
+
+    /// The sources, in call order.
+    pub fn into_parts(self) -> Vec<SoliditySource> {
+        self.parts
+    }
+}
+
+/// Writes the verifier named `name` for proofs of `vk` with `public_inputs` public inputs (the
+/// key's single instance column), for KZG parameters `params` of the key's size, in as many
+/// parts as its generated code needs to fit EIP-170 (one per `PART_WEIGHT` estimated
+/// characters; the EVM tests check every part's deployed size).
 pub fn plonk_verifier(
     params: &KzgParams,
     vk: &PlonkVerifyingKey,
     public_inputs: usize,
     name: &str,
-) -> Result<SoliditySource, SolidityError> {
+) -> Result<PlonkVerifierContracts, SolidityError> {
+    plonk_verifier_with(params, vk, public_inputs, name, None)
+}
+
+/// [`plonk_verifier`] in exactly `parts` contracts (1: the generator's single contract, which
+/// for most keys is above EIP-170). An error if the code has fewer statements after its
+/// calldata reads than `parts` needs.
+pub fn plonk_verifier_in_parts(
+    params: &KzgParams,
+    vk: &PlonkVerifyingKey,
+    public_inputs: usize,
+    name: &str,
+    parts: usize,
+) -> Result<PlonkVerifierContracts, SolidityError> {
+    plonk_verifier_with(params, vk, public_inputs, name, Some(parts))
+}
+
+fn plonk_verifier_with(
+    params: &KzgParams,
+    vk: &PlonkVerifyingKey,
+    public_inputs: usize,
+    name: &str,
+    parts: Option<usize>,
+) -> Result<PlonkVerifierContracts, SolidityError> {
     check_name(name)?;
     let protocol = compiled(params, vk, public_inputs)?;
     let params = &params.inner;
@@ -138,20 +193,17 @@ pub fn plonk_verifier(
     let proof = Shplonk::read_proof(&deciding_key, &protocol, &instances, &mut transcript)
         .map_err(generator)?;
     Shplonk::verify(&deciding_key, &protocol, &instances, &proof).map_err(generator)?;
-    let source = edit_generated(&loader.solidity_code(), name, public_inputs)?;
-    Ok(SoliditySource {
-        contract_name: name.to_owned(),
-        source,
+    let code = loader.solidity_code();
+    let checks = scalar_checks(&code, public_inputs)?;
+    let generated = Generated::parse(&code)?;
+    let parts = parts.unwrap_or_else(|| generated.weight().div_ceil(PART_WEIGHT).max(1));
+    Ok(PlonkVerifierContracts {
+        parts: generated.contracts(name, &checks, parts)?,
     })
 }
 
-/// Applies the edits of the module docs to the generator's output.
-fn edit_generated(code: &str, name: &str, public_inputs: usize) -> Result<String, SolidityError> {
-    for marker in [GENERATED_NAME, GENERATED_PRAGMA, GENERATED_PROLOGUE] {
-        if code.matches(marker).count() != 1 {
-            return Err(SolidityError::UnexpectedGeneratorOutput { marker });
-        }
-    }
+/// The canonical-scalar checks of the module docs, as statements for the entry part.
+fn scalar_checks(code: &str, public_inputs: usize) -> Result<String, SolidityError> {
     let offsets = scalar_offsets(code);
     // Every public input and every evaluation is such a read; fewer means the generator
     // changed how it reads calldata.
@@ -168,9 +220,7 @@ fn edit_generated(code: &str, name: &str, public_inputs: usize) -> Result<String
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    let mut checks = format!(
-        "{GENERATED_PROLOGUE}\n            // Calldata scalars must be canonical (below r)."
-    );
+    let mut checks = "\n            // Calldata scalars must be canonical (below r).".to_owned();
     for (first, count) in word_runs(&offsets)? {
         let last = first + 32 * (count - 1);
         checks.push_str(&if count == 1 {
@@ -182,10 +232,7 @@ fn edit_generated(code: &str, name: &str, public_inputs: usize) -> Result<String
             )
         });
     }
-    Ok(code
-        .replace(GENERATED_PRAGMA, "pragma solidity ^0.8.19;")
-        .replace(GENERATED_NAME, &format!("contract {name} {{"))
-        .replace(GENERATED_PROLOGUE, &checks))
+    Ok(checks)
 }
 
 /// The calldata offsets (as written, e.g. `0x20`) the generated code reads scalars from.

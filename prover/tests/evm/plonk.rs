@@ -1,30 +1,33 @@
-//! The PLONK/KZG verifier contracts (snark-verifier's Yul) for the halo2 solvency batch and
-//! inclusion circuits: an honest proof is accepted; a mutated proof byte, a mutated public
-//! input and a public input shifted by `r` are rejected. The contracts are measured on a chain
-//! without EIP-170: at about 32 KB they are above mainnet's 24 KiB limit. `plonk_cost_breakdown`
-//! shows where the gas goes.
+//! The PLONK/KZG verifier contracts (snark-verifier's Yul, cut into parts) for the halo2
+//! solvency batch, top and inclusion circuits, deployed on a chain that enforces EIP-170 (the
+//! single generated contract does not deploy there): an honest proof is accepted; a mutated
+//! proof byte, a mutated public input, a public input shifted by `r` and a truncated proof are
+//! rejected; a later part called directly, or an entry part wired to a contract that merely
+//! succeeds, makes nothing accepted. `plonk_cost_breakdown` shows where the gas goes.
 
 use std::sync::OnceLock;
 
 use bulwark_circuits::halo2::{
-    SolvencyBatchCircuit, SolvencyInclusionCircuit, fitting_k, rows_needed,
+    SolvencyBatchCircuit, SolvencyInclusionCircuit, SolvencyTopCircuit, fitting_k, rows_needed,
 };
 use bulwark_circuits::solvency::{
-    BatchCircuit, BlindingSeed, Book, CommittedBook, InclusionCircuit, Reserves,
+    BatchCircuit, BlindingSeed, Book, CommittedBook, InclusionCircuit, Reserves, TopCircuit,
 };
 use bulwark_prover::plonk::{
     KzgParams, PlonkProof, PlonkVerifyingKey, kzg_dev_params_insecure, plonk_keygen, plonk_prove,
     plonk_verify,
 };
 use bulwark_prover::solidity::{
-    SolidityError, plonk_calldata, plonk_verifier, plonk_verifier_shape,
+    SolidityError, plonk_calldata, plonk_verifier, plonk_verifier_in_parts, plonk_verifier_shape,
 };
 use bulwark_prover::{Fr, ProverError};
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use revm::primitives::Address;
 
-use crate::support::{Evm, Outcome, calldata_gas, compile_without_yul_optimizer, js_available};
+use crate::support::{
+    Evm, Outcome, calldata_gas, compile_without_yul_optimizer, deploy_plonk, js_available,
+};
 use crate::{add_words, modulus_word, solvency};
 
 /// EIP-170: the largest deployed code, in bytes.
@@ -48,9 +51,10 @@ pub struct PlonkCase {
     pub rows: usize,
 }
 
-/// The batch circuit (batch 0 of the evm solvency sample's book) and alice's inclusion.
-pub fn cases() -> &'static [PlonkCase; 2] {
-    static CASES: OnceLock<[PlonkCase; 2]> = OnceLock::new();
+/// The batch circuit (batch 0 of the evm solvency sample's book), its top statement and
+/// alice's inclusion.
+pub fn cases() -> &'static [PlonkCase; 3] {
+    static CASES: OnceLock<[PlonkCase; 3]> = OnceLock::new();
     CASES.get_or_init(|| {
         let params = solvency::params();
         let book = Book::from_csv(solvency::USERS.as_bytes()).expect("csv");
@@ -68,6 +72,13 @@ pub fn cases() -> &'static [PlonkCase; 2] {
                 SolvencyBatchCircuit(BatchCircuit::blank(params)),
                 SolvencyBatchCircuit(batch.clone()),
                 batch.public_inputs(),
+            ),
+            case(
+                "SolvencyTopPlonkVerifier",
+                &all,
+                SolvencyTopCircuit(TopCircuit::blank(params)),
+                SolvencyTopCircuit(book.top_circuit()),
+                book.statement().top_public_inputs().expect("top inputs"),
             ),
             case(
                 "SolvencyInclusionPlonkVerifier",
@@ -116,20 +127,65 @@ pub fn case<
     }
 }
 
-/// A chain with `case`'s verifier deployed. The chain lifts EIP-170: snark-verifier's
-/// verifiers for these circuits are above the limit (the tests print the size).
-pub fn deploy(case: &PlonkCase) -> (Evm, Address) {
-    let source = plonk_verifier(&case.params, &case.vk, case.public_inputs.len(), case.name)
+/// A chain that enforces EIP-170 with `case`'s verifier deployed; the parts' addresses in
+/// call order (the entry part first).
+pub fn deploy(case: &PlonkCase) -> (Evm, Vec<Address>) {
+    let verifier = plonk_verifier(&case.params, &case.vk, case.public_inputs.len(), case.name)
         .expect("generate");
-    let mut code = compile_without_yul_optimizer(&[source]);
-    let mut evm = Evm::without_code_size_limits();
-    let address = evm.deploy(code.remove(case.name).expect("compiled"));
-    (evm, address)
+    let mut evm = Evm::new();
+    let parts = deploy_plonk(&mut evm, verifier.parts());
+    (evm, parts)
+}
+
+/// Each part's deployed size, `"a + b B"`; panics if one is above EIP-170.
+pub fn part_sizes(evm: &Evm, name: &str, parts: &[Address]) -> String {
+    let sizes: Vec<usize> = parts.iter().map(|a| evm.code_size(*a)).collect();
+    for (i, size) in sizes.iter().enumerate() {
+        assert!(
+            (1..=EIP170_LIMIT).contains(size),
+            "{name}: part {} is {size} bytes",
+            i + 1
+        );
+    }
+    let sizes: Vec<String> = sizes.iter().map(usize::to_string).collect();
+    format!("{} B", sizes.join(" + "))
 }
 
 /// Calls the verifier with `public_inputs` and `proof` (raw calldata, no selector).
 pub fn verify_call(evm: &mut Evm, verifier: Address, inputs: &[Fr], proof: &PlonkProof) -> Outcome {
     evm.call(verifier, plonk_calldata(inputs, proof))
+}
+
+/// The tamper cases every PLONK verifier must reject, as calldata: each public input + 1, the
+/// first public input + r, one flipped bit in every proof word and the proof less its last
+/// word.
+pub fn tampered_calldata(inputs: &[Fr], proof: &PlonkProof) -> Vec<(String, Vec<u8>)> {
+    let honest = plonk_calldata(inputs, proof);
+    let mut cases = Vec::new();
+    for i in 0..inputs.len() {
+        let mut changed = inputs.to_vec();
+        changed[i] += Fr::from(1u64);
+        cases.push((
+            format!("public input {i} + 1"),
+            plonk_calldata(&changed, proof),
+        ));
+    }
+    // A public input x replaced by x + r (the same value mod r) is refused.
+    let mut shifted = honest.clone();
+    let word: [u8; 32] = shifted[..32].try_into().expect("word");
+    shifted[..32].copy_from_slice(&add_words(&word, &modulus_word()));
+    cases.push(("public input 0 + r".into(), shifted));
+    // One flipped bit in every 32-byte word of the proof (points and evaluations).
+    for offset in (32 * inputs.len()..honest.len()).step_by(32) {
+        let mut flipped = honest.clone();
+        flipped[offset + 31] ^= 1;
+        cases.push((format!("proof byte {offset} flipped"), flipped));
+    }
+    cases.push((
+        "truncated proof".into(),
+        honest[..honest.len() - 32].to_vec(),
+    ));
+    cases
 }
 
 #[test]
@@ -138,57 +194,131 @@ fn plonk_verifiers_accept_honest_proofs_and_reject_tampering() {
         return;
     }
     for case in cases() {
-        let (mut evm, verifier) = deploy(case);
-        let size = evm.code_size(verifier);
+        let (mut evm, parts) = deploy(case);
         eprintln!(
-            "{}: {size} bytes deployed (EIP-170 limit {EIP170_LIMIT}: {})",
+            "{}: {} parts, {} deployed (EIP-170 limit {EIP170_LIMIT} each)",
             case.name,
-            if size <= EIP170_LIMIT {
-                "fits"
-            } else {
-                "DOES NOT FIT"
-            }
+            parts.len(),
+            part_sizes(&evm, case.name, &parts)
         );
-
-        let honest = plonk_calldata(&case.public_inputs, &case.proof);
-        let out = evm.call(verifier, honest.clone());
+        let out = verify_call(&mut evm, parts[0], &case.public_inputs, &case.proof);
         assert!(out.success, "{}: honest proof rejected: {out:?}", case.name);
-
-        // Each public input changed by one.
-        for i in 0..case.public_inputs.len() {
-            let mut inputs = case.public_inputs.clone();
-            inputs[i] += Fr::from(1u64);
-            let out = verify_call(&mut evm, verifier, &inputs, &case.proof);
-            assert!(!out.success, "{}: public input {i} + 1 accepted", case.name);
-        }
-        // A public input x replaced by x + r (the same value mod r) is refused.
-        let mut shifted = honest.clone();
-        let word: [u8; 32] = shifted[..32].try_into().expect("word");
-        shifted[..32].copy_from_slice(&add_words(&word, &modulus_word()));
-        assert!(
-            !evm.call(verifier, shifted).success,
-            "{}: x + r accepted",
-            case.name
-        );
-
-        // One flipped bit in every 32-byte word of the proof (points and evaluations).
-        let start = 32 * case.public_inputs.len();
-        for offset in (start..honest.len()).step_by(32) {
-            let mut tampered = honest.clone();
-            tampered[offset + 31] ^= 1;
-            let out = evm.call(verifier, tampered);
+        for (what, data) in tampered_calldata(&case.public_inputs, &case.proof) {
             assert!(
-                !out.success,
-                "{}: proof byte {offset} flipped accepted",
+                !evm.call(parts[0], data).success,
+                "{}: {what} accepted",
                 case.name
             );
         }
-        // Truncated calldata is refused too.
-        assert!(
-            !evm.call(verifier, honest[..honest.len() - 32].to_vec())
-                .success
-        );
     }
+}
+
+/// The chain enforces EIP-170: the generator's single contract (one part) does not deploy on
+/// it, and deploys on a chain without the limit, where it takes the same proof for less gas
+/// than the parts (printed: what the split costs).
+#[test]
+fn the_unsplit_verifier_does_not_deploy_under_eip170() {
+    if !js_available() {
+        return;
+    }
+    for case in cases() {
+        let n = case.public_inputs.len();
+        let single =
+            plonk_verifier_in_parts(&case.params, &case.vk, n, case.name, 1).expect("generate");
+        assert_eq!(single.parts().len(), 1);
+        let code = compile_without_yul_optimizer(single.parts())
+            .remove(case.name)
+            .expect("compiled");
+        let err = Evm::new()
+            .try_deploy(code.clone())
+            .expect_err("a contract above EIP-170 deployed");
+        assert!(err.contains("CreateContractSizeLimit"), "{err}");
+        let mut unlimited = Evm::without_code_size_limits();
+        let address = unlimited.deploy(code);
+        let size = unlimited.code_size(address);
+        assert!(size > EIP170_LIMIT, "{size}");
+        // What the split costs: the same proof through one contract and through the parts.
+        let one = verify_call(&mut unlimited, address, &case.public_inputs, &case.proof);
+        let (mut evm, parts) = deploy(case);
+        let split = verify_call(&mut evm, parts[0], &case.public_inputs, &case.proof);
+        assert!(one.success && split.success, "{}", case.name);
+        eprintln!(
+            "{}: one contract of {size} B (refused under EIP-170) {} gas; {} parts ({}) {} \
+             gas: +{} gas, {:.4}x",
+            case.name,
+            one.gas_used,
+            parts.len(),
+            part_sizes(&evm, case.name, &parts),
+            split.gas_used,
+            split.gas_used - one.gas_used,
+            split.gas_used as f64 / one.gas_used as f64
+        );
+        // Too many parts for its statements is a typed error.
+        assert!(matches!(
+            plonk_verifier_in_parts(&case.params, &case.vk, n, "V", 100_000),
+            Err(SolidityError::PlonkParts { .. })
+        ));
+    }
+}
+
+/// Later parts trust only their calldata and keep no state: calling one directly (with
+/// garbage or with a made-up memory) changes nothing for the entry part, and an entry part
+/// wired to a contract that succeeds without the parts' success word accepts nothing.
+#[test]
+fn later_parts_called_directly_make_nothing_accepted() {
+    if !js_available() {
+        return;
+    }
+    let case = &cases()[1];
+    let (mut evm, parts) = deploy(case);
+    assert!(parts.len() >= 2, "{}: one part", case.name);
+    let honest = plonk_calldata(&case.public_inputs, &case.proof);
+    let (_, tampered) = tampered_calldata(&case.public_inputs, &case.proof)
+        .into_iter()
+        .next()
+        .expect("a tamper case");
+    let verifier = plonk_verifier(&case.params, &case.vk, case.public_inputs.len(), case.name)
+        .expect("generate");
+    for (part, source) in parts[1..].iter().zip(&verifier.parts()[1..]) {
+        // The memory length it takes, as its source states it.
+        let length = source
+            .source
+            .split_once("calldatacopy(0x80, 0x00, 0x")
+            .and_then(|(_, rest)| rest.split_once(')'))
+            .and_then(|(hex, _)| usize::from_str_radix(hex, 16).ok())
+            .expect("the memory length");
+        // Any other length reverts.
+        assert!(!evm.call(*part, honest.clone()).success);
+        assert!(!evm.call(*part, vec![0u8; length + 32]).success);
+        // Made-up memory of that length: all zeros (identity points: the last part's
+        // pairing check holds for them) and all 0x55 (not on the curve). Whatever a direct
+        // call returns, it leaves nothing behind.
+        for byte in [0u8, 0x55] {
+            let out = evm.call(*part, vec![byte; length]);
+            eprintln!(
+                "{}: part at {part} called directly with {length} bytes of {byte:#04x}: {}",
+                case.name,
+                if out.success { "returns" } else { "reverts" }
+            );
+        }
+    }
+    assert!(!evm.call(parts[0], tampered.clone()).success);
+    assert!(evm.call(parts[0], honest.clone()).success);
+
+    // An entry part whose next part is a contract that stops (succeeds with empty return
+    // data): the proof is refused, honest or not. Creation code: return one zero byte (STOP).
+    let stop = evm.deploy(vec![0x60, 0x01, 0x60, 0x00, 0xf3]);
+    let mut entry = compile_without_yul_optimizer(verifier.parts())
+        .remove(case.name)
+        .expect("compiled");
+    let mut wired = entry.clone();
+    wired.extend(crate::support::address_word(stop));
+    let fake = evm.deploy(wired);
+    assert!(!evm.call(fake, honest).success, "a stub part accepted");
+    assert!(!evm.call(fake, tampered).success, "a stub part accepted");
+    // And the constructor refuses an address without code.
+    entry.extend([0u8; 12].into_iter().chain([0x42u8; 20]));
+    assert!(evm.try_deploy(entry).is_err(), "wired to an empty account");
 }
 
 #[test]
@@ -247,23 +377,28 @@ fn plonk_cost_breakdown() {
             "{}: proof commitments",
             case.name
         );
-        let source = plonk_verifier(&case.params, &case.vk, n, case.name).expect("generate");
+        let verifier = plonk_verifier(&case.params, &case.vk, n, case.name).expect("generate");
         let calls = |precompile: &str| {
-            source
-                .source
-                .matches(&format!("staticcall(gas(), {precompile},"))
-                .count()
+            verifier
+                .parts()
+                .iter()
+                .map(|part| {
+                    part.source
+                        .matches(&format!("staticcall(gas(), {precompile},"))
+                        .count()
+                })
+                .sum::<usize>()
         };
         let (ec_add, ec_mul, pairing) = (calls("0x6"), calls("0x7"), calls("0x8"));
         assert_eq!(pairing, 1, "{}: one pairing check", case.name);
-        let (mut evm, verifier) = deploy(case);
+        let (mut evm, parts) = deploy(case);
         let data = plonk_calldata(&case.public_inputs, &case.proof);
-        let out = evm.call(verifier, data.clone());
+        let out = evm.call(parts[0], data.clone());
         assert!(out.success, "{}: honest proof rejected", case.name);
         eprintln!(
             "{}: advice {}, fixed {}, permutation {}, lookups {}, degree {} -> key {} + proof {} \
              commitments, {} evaluations; ecAdd {ec_add}, ecMul {ec_mul}, pairing {pairing}; \
-             calldata {} B ({} gas); {} gas, {} B code; {} rows, k = {}, prove {:.2?}",
+             calldata {} B ({} gas); {} gas, code {}; {} rows, k = {}, prove {:.2?}",
             case.name,
             shape.advice_columns,
             shape.fixed_columns,
@@ -276,7 +411,7 @@ fn plonk_cost_breakdown() {
             data.len(),
             calldata_gas(&data),
             out.gas_used,
-            evm.code_size(verifier),
+            part_sizes(&evm, case.name, &parts),
             case.rows,
             case.params.k(),
             case.prove_time,

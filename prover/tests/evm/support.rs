@@ -275,12 +275,19 @@ impl Evm {
 
     /// Deploys `code` (creation bytecode with constructor arguments appended).
     pub fn deploy(&mut self, code: Vec<u8>) -> Address {
+        self.try_deploy(code)
+            .unwrap_or_else(|e| panic!("deployment failed: {e}"))
+    }
+
+    /// [`Self::deploy`], returning why the deployment failed (a revert, or a halt such as
+    /// EIP-170's code size limit) instead of panicking.
+    pub fn try_deploy(&mut self, code: Vec<u8>) -> Result<Address, String> {
         match self.transact(TxKind::Create, code) {
             ExecutionResult::Success {
                 output: Output::Create(_, Some(address)),
                 ..
-            } => address,
-            other => panic!("deployment failed: {other:?}"),
+            } => Ok(address),
+            other => Err(format!("{other:?}")),
         }
     }
 
@@ -338,6 +345,27 @@ impl From<ExecutionResult> for Outcome {
             },
         }
     }
+}
+
+/// Compiles the parts of a PLONK verifier (in call order, as
+/// `PlonkVerifierContracts::parts` lists them) and deploys them on `evm`, the last part first
+/// and each with the address of the one after it as constructor argument; returns their
+/// addresses in call order (the entry part first).
+pub fn deploy_plonk(evm: &mut Evm, parts: &[SoliditySource]) -> Vec<Address> {
+    let mut code = compile_without_yul_optimizer(parts);
+    let mut next: Option<Address> = None;
+    let mut addresses = Vec::new();
+    for part in parts.iter().rev() {
+        let mut bytecode = code.remove(&part.contract_name).expect("compiled part");
+        if let Some(next) = next {
+            bytecode.extend(address_word(next));
+        }
+        let address = evm.deploy(bytecode);
+        addresses.push(address);
+        next = Some(address);
+    }
+    addresses.reverse();
+    addresses
 }
 
 /// The calldata cost of `data` as the floor counts it (EIP-2028: 16 per non-zero byte, 4 per

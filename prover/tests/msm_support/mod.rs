@@ -187,6 +187,24 @@ pub fn max_scalars<E: Bn254MsmEngine>(engine: &E) {
     max_scalars_case::<g2::Config, E>(engine);
 }
 
+fn binary_scalars_case<C: SWCurveConfig<ScalarField = Fr>, E: MsmEngine<C>>(engine: &E) {
+    let n = 4099;
+    let bases = random_points::<C>(n, 20);
+    let bits = random_scalars(n, 21);
+    let scalars: Vec<Fr> = bits
+        .iter()
+        .map(|k| Fr::from(k.into_bigint().0[0] & 1))
+        .collect();
+    assert_msm(engine, &bases, &scalars, "scalars 0 and 1");
+}
+
+/// Scalars 0 and 1: about half the points land in one bucket of the lowest window, every other
+/// window is empty.
+pub fn binary_scalars<E: Bn254MsmEngine>(engine: &E) {
+    binary_scalars_case::<g1::Config, E>(engine);
+    binary_scalars_case::<g2::Config, E>(engine);
+}
+
 fn reuse_case<C: SWCurveConfig<ScalarField = Fr>, E: MsmEngine<C>>(engine: &E) {
     let bases = random_points::<C>(1001, 13);
     let prepared = engine.prepare(bases.clone());

@@ -1,11 +1,14 @@
 //! `bulwark export solidity`: the Groth16 verifier contract for a verifying key, or the
 //! rollup / solvency example contracts for a key directory (`bulwark_prover::solidity`).
 
-use std::{io::Write, path::PathBuf};
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+};
 
 use anyhow::{Context, Result};
 use bulwark_prover::solidity::{
-    SoliditySource, groth16_verifier, rollup_example, solvency_example,
+    PlonkVerifierContracts, SoliditySource, groth16_verifier, rollup_example, solvency_example,
 };
 use clap::{ArgGroup, Args, Subcommand};
 
@@ -49,7 +52,9 @@ pub struct SolidityArgs {
     /// SolvencyTopPlonkVerifier.sol and SolvencyInclusionPlonkVerifier.sol; or a rollup key
     /// directory with PLONK keys (from `rollup prove --backend plonk`): writes
     /// RollupPlonkVerifier.sol (PLONK/KZG verifiers; calldata: the public inputs as 32-byte
-    /// words, then the proof).
+    /// words, then the proof). Each verifier comes in parts that fit EIP-170 (<NAME>.sol, the
+    /// entry, then <NAME>Part2.sol, ...): deploy the last part first and each earlier one with
+    /// the address of the part after it as constructor argument (printed after writing).
     #[arg(long, value_name = "DIR")]
     pub plonk_verifiers: Option<PathBuf>,
     /// Output directory (created if missing).
@@ -84,15 +89,10 @@ fn sources(args: &SolidityArgs) -> Result<Vec<SoliditySource>> {
             .with_context(|| format!("{} is not a rollup verifying key", vk_path.display()))?;
         return Ok(sources.into());
     }
-    if let Some(dir) = &args.plonk_verifiers {
-        if rollup::is_key_dir(dir) {
-            return Ok(vec![rollup::plonk_verifier_source(dir)?]);
-        }
-        return solvency::plonk_verifier_sources(dir);
-    }
-    let dir = args.solvency_example.as_ref().context(
-        "export solidity needs --vk, --rollup-example, --solvency-example or --plonk-verifiers",
-    )?;
+    let dir = args
+        .solvency_example
+        .as_ref()
+        .context("export solidity needs --vk, --rollup-example or --solvency-example")?;
     let params = solvency::read_key_params(dir)?;
     let top = solvency::Circuit::Top.read_vk(dir)?;
     let inclusion = solvency::Circuit::Inclusion.read_vk(dir)?;
@@ -101,8 +101,51 @@ fn sources(args: &SolidityArgs) -> Result<Vec<SoliditySource>> {
     Ok(sources.into())
 }
 
+/// The PLONK verifiers of a key directory (`--plonk-verifiers`).
+fn plonk_verifiers(dir: &Path) -> Result<Vec<PlonkVerifierContracts>> {
+    if rollup::is_key_dir(dir) {
+        return Ok(vec![rollup::plonk_verifier_contracts(dir)?]);
+    }
+    solvency::plonk_verifier_contracts(dir)
+}
+
+/// How to deploy `verifier`'s parts, one line.
+fn deployment_note(verifier: &PlonkVerifierContracts) -> String {
+    let entry = &verifier.entry().contract_name;
+    if verifier.parts().len() == 1 {
+        return format!("{entry}: one contract, no constructor arguments");
+    }
+    let steps: Vec<String> = verifier
+        .deployment_order()
+        .enumerate()
+        .map(|(i, part)| {
+            if i == 0 {
+                format!("{} ()", part.contract_name)
+            } else {
+                format!("{} (the address of the part before)", part.contract_name)
+            }
+        })
+        .collect();
+    format!(
+        "{entry}: {} parts (each under EIP-170); deploy in this order: {}; callers call {entry}",
+        verifier.parts().len(),
+        steps.join(", then ")
+    )
+}
+
 fn solidity_cmd(args: &SolidityArgs) -> Result<()> {
-    let sources = sources(args)?;
+    let (sources, notes) = match &args.plonk_verifiers {
+        Some(dir) => {
+            let verifiers = plonk_verifiers(dir)?;
+            let notes: Vec<String> = verifiers.iter().map(deployment_note).collect();
+            let sources = verifiers
+                .into_iter()
+                .flat_map(PlonkVerifierContracts::into_parts)
+                .collect();
+            (sources, notes)
+        }
+        None => (sources(args)?, Vec::new()),
+    };
     files::create_dir(&args.out)?;
     let mut out = std::io::stdout().lock();
     for source in sources {
@@ -110,6 +153,9 @@ fn solidity_cmd(args: &SolidityArgs) -> Result<()> {
             .write_into(&args.out)
             .with_context(|| format!("writing {}", source.file_name()))?;
         writeln!(out, "wrote {}", path.display())?;
+    }
+    for note in notes {
+        writeln!(out, "{note}")?;
     }
     Ok(())
 }

@@ -1,9 +1,10 @@
 //! `bulwark rollup setup | sample | prove | verify | export`.
 //!
-//! Both backends prove from one key directory: `rollup setup` writes the Groth16 keys and
-//! `params.json`; the first `rollup prove --backend plonk` adds the PLONK keys
-//! (`plonk_proving_key.bin`, `plonk_verifying_key.bin`, `kzg_params.bin`; the same files the
-//! prover service makes) and later ones reuse them.
+//! Both backends prove from one key directory: `rollup setup` writes `params.json` and the
+//! Groth16 keys, or with `--backend plonk` the PLONK keys (`plonk_proving_key.bin`,
+//! `plonk_verifying_key.bin`, `kzg_params.bin`; the same files the prover service makes). The
+//! first `rollup prove --backend plonk` in a directory without PLONK keys makes them, and later
+//! ones reuse them.
 
 use std::{
     io::Write,
@@ -14,11 +15,11 @@ use anyhow::{Context, Result, bail};
 use bulwark_circuits::halo2::RollupBatchCircuit;
 use bulwark_circuits::rollup::{self, Batch, BatchWitness, RollupCircuit, RollupParams, State};
 use bulwark_prover::plonk::{KzgParams, PlonkVerifyingKey};
-use bulwark_prover::solidity::{SoliditySource, plonk_verifier};
+use bulwark_prover::solidity::{PlonkVerifierContracts, plonk_verifier};
 use bulwark_prover::{ProofWithInputs, ProvingKey, dev_setup_insecure, verify};
 use bulwark_service::backend::{Backend, kzg_params_path};
 use bulwark_service::engine::prove;
-use bulwark_service::server::{load_or_create_plonk, plonk_vk_path};
+use bulwark_service::server::{load_or_create_plonk, plonk_pk_path, plonk_vk_path};
 use serde::{Deserialize, Serialize};
 
 use crate::{
@@ -48,12 +49,15 @@ struct KeyParams {
     depth: usize,
     batch_size: usize,
     /// `"insecure-dev"`: toxic waste derived from `seed`; anyone who knows it can forge.
+    /// `"kzg-file"`: PLONK keys on KZG parameters read from a file.
     setup: String,
     seed: u64,
 }
 
 const STATEMENT: &str = "rollup";
 const INSECURE_DEV: &str = "insecure-dev";
+/// `setup` of PLONK keys made from KZG parameters read from a file (a ceremony's).
+const KZG_FILE: &str = "kzg-file";
 
 /// Validates a shape from the command line.
 pub fn params(shape: ShapeArgs) -> Result<RollupParams> {
@@ -86,40 +90,102 @@ pub fn dev_setup(params: RollupParams, seed: u64, progress: &Progress) -> Result
 }
 
 fn setup_cmd(args: &SetupArgs, progress: &Progress) -> Result<()> {
+    if args.kzg_params.is_some() && args.backend != Backend::Plonk {
+        bail!("--kzg-params is for --backend plonk");
+    }
     let params = params(args.shape)?;
     let seed = args.seed.unwrap_or_else(rand::random);
-    let (pk, took) = timed(|| dev_setup(params, seed, progress));
-    let pk = pk?;
-    tracing::info!(seconds = took.as_secs_f64(), "dev setup done");
-
     files::create_dir(&args.out)?;
-    let pk_path = args.out.join("proving_key.bin");
-    let vk_path = args.out.join("verifying_key.bin");
+    let (written, took) = match args.backend {
+        Backend::Groth16 => groth16_setup(params, seed, &args.out, progress)?,
+        Backend::Plonk => plonk_setup(params, seed, args, progress)?,
+    };
     let params_path = args.out.join("params.json");
-    files::write_pk(&pk_path, &pk)?;
-    files::write_vk(&vk_path, pk.verifying_key())?;
+    let setup = if args.kzg_params.is_some() {
+        KZG_FILE
+    } else {
+        INSECURE_DEV
+    };
     files::write_json(
         &params_path,
         &KeyParams {
             statement: STATEMENT.into(),
             depth: params.depth(),
             batch_size: params.batch_size(),
-            setup: INSECURE_DEV.into(),
+            setup: setup.into(),
             seed,
         },
     )?;
     let mut out = std::io::stdout().lock();
+    let made = match (args.backend, &args.kzg_params) {
+        (Backend::Groth16, _) => format!("INSECURE dev Groth16 keys (seed {seed})"),
+        (Backend::Plonk, None) => {
+            format!("PLONK keys on INSECURE dev KZG parameters (seed {seed})")
+        }
+        (Backend::Plonk, Some(kzg)) => {
+            format!("PLONK keys on the KZG parameters {}", kzg.display())
+        }
+    };
     writeln!(
         out,
-        "INSECURE dev keys for rollup depth {} batch size {} (seed {seed}), {:.1} s:",
+        "{made} for rollup depth {} batch size {}, {:.1} s:",
         params.depth(),
         params.batch_size(),
         took.as_secs_f64()
     )?;
-    for path in [pk_path, vk_path, params_path] {
+    for path in written.iter().chain([&params_path]) {
         writeln!(out, "  {}", path.display())?;
     }
     Ok(())
+}
+
+/// Writes INSECURE dev Groth16 keys into `out`; returns their paths and the key-making time.
+fn groth16_setup(
+    params: RollupParams,
+    seed: u64,
+    out: &Path,
+    progress: &Progress,
+) -> Result<(Vec<PathBuf>, std::time::Duration)> {
+    let (pk, took) = timed(|| dev_setup(params, seed, progress));
+    let pk = pk?;
+    tracing::info!(seconds = took.as_secs_f64(), "dev setup done");
+    let pk_path = out.join("proving_key.bin");
+    let vk_path = out.join("verifying_key.bin");
+    files::write_pk(&pk_path, &pk)?;
+    files::write_vk(&vk_path, pk.verifying_key())?;
+    Ok((vec![pk_path, vk_path], took))
+}
+
+/// Makes PLONK keys in `args.out`, replacing any there; returns their paths and the time.
+fn plonk_setup(
+    params: RollupParams,
+    seed: u64,
+    args: &SetupArgs,
+    progress: &Progress,
+) -> Result<(Vec<PathBuf>, std::time::Duration)> {
+    if args.kzg_params.is_none() {
+        warn_insecure(progress, seed);
+    }
+    // Keys are loaded when the proving key exists: remove an old one so new keys are made.
+    let pk_path = plonk_pk_path(&args.out);
+    match std::fs::remove_file(&pk_path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(e).with_context(|| format!("replacing {}", pk_path.display()));
+        }
+        _ => {}
+    }
+    let spinner = progress.spinner("PLONK key generation");
+    let (keys, took) =
+        timed(|| load_or_create_plonk(&args.out, params, args.kzg_params.as_deref(), Some(seed)));
+    spinner.finish_and_clear();
+    keys.context("making the PLONK keys")?;
+    tracing::info!(seconds = took.as_secs_f64(), "PLONK keys made");
+    let written = vec![
+        pk_path,
+        plonk_vk_path(&args.out),
+        kzg_params_path(&args.out),
+    ];
+    Ok((written, took))
 }
 
 /// The number of sample accounts when none is given: the operator plus one per slot, so every
@@ -326,9 +392,10 @@ fn read_plonk_vk(path: &Path, kzg: &Path) -> Result<(KzgParams, PlonkVerifyingKe
     Ok((kzg, vk))
 }
 
-/// The EVM verifier of the PLONK keys in the rollup key directory `dir` (calldata: the
-/// three public inputs as 32-byte words, then the proof's transcript).
-pub fn plonk_verifier_source(dir: &Path) -> Result<SoliditySource> {
+/// The EVM verifier of the PLONK keys in the rollup key directory `dir`, in EIP-170-sized
+/// parts (calldata of the entry part: the three public inputs as 32-byte words, then the
+/// proof's transcript).
+pub fn plonk_verifier_contracts(dir: &Path) -> Result<PlonkVerifierContracts> {
     let vk_path = plonk_vk_path(dir);
     if !vk_path.exists() {
         bail!(

@@ -18,7 +18,7 @@ mod setup;
 mod verify;
 
 pub use args::SolvencyCommand;
-pub use backend::plonk_verifier_sources;
+pub use backend::plonk_verifier_contracts;
 pub use keys::{Circuit, read_params as read_key_params};
 
 use crate::progress::Progress;

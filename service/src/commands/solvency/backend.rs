@@ -19,7 +19,7 @@ use bulwark_circuits::solvency::{BatchCircuit, InclusionCircuit, SolvencyParams,
 use bulwark_prover::plonk::{
     KzgParams, PlonkProvingKey, PlonkVerifyingKey, plonk_keygen, plonk_prove,
 };
-use bulwark_prover::solidity::{SoliditySource, plonk_verifier};
+use bulwark_prover::solidity::{PlonkVerifierContracts, plonk_verifier};
 pub use bulwark_service::backend::{Backend, kzg_params_path};
 
 use super::keys::Circuit;
@@ -165,10 +165,11 @@ pub fn read_plonk_vk(
     Ok((params, vk))
 }
 
-/// The EVM verifier contracts of a PLONK key directory: `SolvencyBatchPlonkVerifier`,
-/// `SolvencyTopPlonkVerifier` and `SolvencyInclusionPlonkVerifier` (calldata: public inputs,
-/// then the proof file's body).
-pub fn plonk_verifier_sources(dir: &Path) -> Result<Vec<SoliditySource>> {
+/// The EVM verifiers of a PLONK key directory, each in EIP-170-sized parts:
+/// `SolvencyBatchPlonkVerifier`, `SolvencyTopPlonkVerifier` and
+/// `SolvencyInclusionPlonkVerifier` (calldata of the entry part: public inputs, then the proof
+/// file's body).
+pub fn plonk_verifier_contracts(dir: &Path) -> Result<Vec<PlonkVerifierContracts>> {
     let (params, backend) = super::keys::read_params_and_backend(dir)?;
     if backend != Backend::Plonk {
         bail!("the keys in {} are not PLONK keys", dir.display());
