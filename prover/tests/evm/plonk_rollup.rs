@@ -13,7 +13,7 @@ use bulwark_prover::plonk::kzg_dev_params_insecure;
 use bulwark_prover::solidity::{plonk_calldata, plonk_verifier_shape};
 
 use crate::params;
-use crate::plonk::{case, deploy, verify_call};
+use crate::plonk::{case, deploy, part_sizes, verify_call};
 use crate::support::js_available;
 
 /// The most gas one verification may cost.
@@ -42,7 +42,8 @@ fn plonk_rollup_verifier_gas_and_shape() {
 
     let shape =
         plonk_verifier_shape(&case.params, &case.vk, case.public_inputs.len()).expect("shape");
-    let (mut evm, verifier) = deploy(&case);
+    let (mut evm, parts) = deploy(&case);
+    let verifier = parts[0];
     let out = verify_call(&mut evm, verifier, &case.public_inputs, &case.proof);
     assert!(out.success, "honest rollup proof rejected: {out:?}");
     for i in 0..case.public_inputs.len() {
@@ -52,12 +53,12 @@ fn plonk_rollup_verifier_gas_and_shape() {
         assert!(!refused.success, "public input {i} + 1 accepted");
     }
     eprintln!(
-        "{}: {} gas, {} B code, calldata {} B; advice {}, fixed {}, permutation {}, lookups {}, \
+        "{}: {} gas, {}, calldata {} B; advice {}, fixed {}, permutation {}, lookups {}, \
          degree {}: key {} + proof {} commitments, {} evaluations; {} rows, k = {}, PLONK prove \
          {:.2?}",
         case.name,
         out.gas_used,
-        evm.code_size(verifier),
+        part_sizes(&evm, case.name, &parts),
         plonk_calldata(&case.public_inputs, &case.proof).len(),
         shape.advice_columns,
         shape.fixed_columns,
