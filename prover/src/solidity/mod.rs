@@ -20,6 +20,7 @@ use std::path::{Path, PathBuf};
 mod encode;
 mod groth16;
 mod plonk;
+mod plonk_memory;
 mod plonk_parts;
 mod rollup;
 mod solvency;
@@ -27,8 +28,8 @@ mod solvency;
 pub use encode::{PROOF_CALLDATA_BYTES, field_word, proof_calldata, rollup_l1_data};
 pub use groth16::groth16_verifier;
 pub use plonk::{
-    PlonkVerifierContracts, PlonkVerifierShape, plonk_calldata, plonk_verifier,
-    plonk_verifier_in_parts, plonk_verifier_shape,
+    PlonkVerifierContracts, PlonkVerifierLayout, PlonkVerifierShape, plonk_calldata,
+    plonk_verifier, plonk_verifier_shape, plonk_verifier_with,
 };
 pub use rollup::{ROLLUP_EXAMPLE_NAME, ROLLUP_VERIFIER_NAME, rollup_example};
 pub use solvency::{
@@ -131,6 +132,12 @@ pub enum SolidityError {
         parts: usize,
         /// The statements a cut may come before.
         statements: usize,
+    },
+    /// snark-verifier's output touches memory in a way the memory compaction does not handle.
+    #[error("cannot compact the PLONK verifier's memory: {reason}")]
+    PlonkMemory {
+        /// What was found.
+        reason: String,
     },
     /// A source file could not be written.
     #[error("I/O error on {path}: {source}", path = path.display())]

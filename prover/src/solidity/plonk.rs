@@ -6,6 +6,9 @@
 //! big-endian words followed by the proof's transcript bytes ([`plonk_calldata`]); the call
 //! returns nothing on success and reverts otherwise. bulwark rewrites its output:
 //!
+//! - its values are moved so that memory words are reused (`plonk_memory`): the generator
+//!   gives every value a word of its own, and the quadratic memory price of those words was
+//!   about 3 % of a verification;
 //! - the block is cut into contracts that each fit EIP-170 (`plonk_parts`), the first named
 //!   as the caller asks, with `pragma solidity ^0.8.19` (the tests compile with the pinned npm
 //!   `solc` 0.8.x);
@@ -155,28 +158,44 @@ pub fn plonk_verifier(
     public_inputs: usize,
     name: &str,
 ) -> Result<PlonkVerifierContracts, SolidityError> {
-    plonk_verifier_with(params, vk, public_inputs, name, None)
+    plonk_verifier_with(
+        params,
+        vk,
+        public_inputs,
+        name,
+        PlonkVerifierLayout::default(),
+    )
 }
 
-/// [`plonk_verifier`] in exactly `parts` contracts (1: the generator's single contract, which
-/// for most keys is above EIP-170). An error if the code has fewer statements after its
-/// calldata reads than `parts` needs.
-pub fn plonk_verifier_in_parts(
+/// How [`plonk_verifier_with`] writes a verifier. [`Default`] is what [`plonk_verifier`]
+/// writes: as many parts as EIP-170 needs, memory compacted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PlonkVerifierLayout {
+    /// The number of contracts; `None`: one per `PART_WEIGHT` estimated characters. `Some(1)`
+    /// is one contract, for most keys above EIP-170.
+    pub parts: Option<usize>,
+    /// Whether values share memory words (`plonk_memory`); `false` keeps the generator's
+    /// word per value, which costs more memory gas.
+    pub compact_memory: bool,
+}
+
+impl Default for PlonkVerifierLayout {
+    fn default() -> Self {
+        Self {
+            parts: None,
+            compact_memory: true,
+        }
+    }
+}
+
+/// [`plonk_verifier`] laid out as `layout` says. An error if the code has fewer statements
+/// after its calldata reads than the parts need.
+pub fn plonk_verifier_with(
     params: &KzgParams,
     vk: &PlonkVerifyingKey,
     public_inputs: usize,
     name: &str,
-    parts: usize,
-) -> Result<PlonkVerifierContracts, SolidityError> {
-    plonk_verifier_with(params, vk, public_inputs, name, Some(parts))
-}
-
-fn plonk_verifier_with(
-    params: &KzgParams,
-    vk: &PlonkVerifyingKey,
-    public_inputs: usize,
-    name: &str,
-    parts: Option<usize>,
+    layout: PlonkVerifierLayout,
 ) -> Result<PlonkVerifierContracts, SolidityError> {
     check_name(name)?;
     let protocol = compiled(params, vk, public_inputs)?;
@@ -195,8 +214,13 @@ fn plonk_verifier_with(
     Shplonk::verify(&deciding_key, &protocol, &instances, &proof).map_err(generator)?;
     let code = loader.solidity_code();
     let checks = scalar_checks(&code, public_inputs)?;
-    let generated = Generated::parse(&code)?;
-    let parts = parts.unwrap_or_else(|| generated.weight().div_ceil(PART_WEIGHT).max(1));
+    let mut generated = Generated::parse(&code)?;
+    if layout.compact_memory {
+        generated.compact_memory()?;
+    }
+    let parts = layout
+        .parts
+        .unwrap_or_else(|| generated.weight().div_ceil(PART_WEIGHT).max(1));
     Ok(PlonkVerifierContracts {
         parts: generated.contracts(name, &checks, parts)?,
     })

@@ -21,6 +21,7 @@
 //! Calldata scalars are read only by the first part: cuts come after the last
 //! `calldataload`.
 
+use super::plonk_memory::{compact, memory_extent};
 use super::{SolidityError, SoliditySource};
 
 /// The word a later part returns on success: ASCII `bulwark PLONK verifier part ok`, padded.
@@ -32,17 +33,18 @@ const GENERATED_FUNCTION: &str = "function validate_ec_point(";
 /// The generator's epilogue: where the statements end.
 const GENERATED_EPILOGUE: &str = "// Revert if anything fails";
 /// Estimated Yul characters (whitespace excluded) per part: snark-verifier's code compiles to
-/// about one byte per 3.3 such characters (32,225 B from 107,840 for the solvency batch
-/// verifier), so a part of this weight is about 18 KB, below EIP-170 with room for the
-/// denser stretches (32-byte constants).
-pub(super) const PART_WEIGHT: usize = 60_000;
+/// about one byte per 3.2 such characters (the rollup's verifier: 38,307 B in two parts from
+/// about 125,000), so a part of this weight is about 22 KB, below EIP-170 with room for the
+/// denser stretches (32-byte constants). The cuts split the weight evenly, so parts are
+/// usually lighter: the rollup's are 19.5 and 18.8 KB.
+pub(super) const PART_WEIGHT: usize = 70_000;
 
 /// The pieces of the generator's output that every part is built from.
 pub(super) struct Generated<'a> {
     /// `let f_p`, `let f_q` and the `validate_ec_point` function.
     definitions: &'a str,
     /// The top-level statements, in order.
-    statements: Vec<&'a str>,
+    statements: Vec<String>,
 }
 
 impl<'a> Generated<'a> {
@@ -75,8 +77,17 @@ impl<'a> Generated<'a> {
         }
         Ok(Self {
             definitions: code[start..body_start].trim(),
-            statements: top_level_statements(&code[body_start..body_end])?,
+            statements: top_level_statements(&code[body_start..body_end])?
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
         })
+    }
+
+    /// Moves the statements' values so that memory words are reused (`plonk_memory`).
+    pub(super) fn compact_memory(&mut self) -> Result<(), SolidityError> {
+        self.statements = compact(&self.statements)?;
+        Ok(())
     }
 
     /// The estimated size of the statements (see [`PART_WEIGHT`]).
@@ -230,82 +241,6 @@ fn top_level_statements(body: &str) -> Result<Vec<&str>, SolidityError> {
     Ok(statements)
 }
 
-/// The argument indices of one memory range of an operation: its address and, unless the
-/// operation's length is fixed, its length.
-type Range = (usize, Option<usize>);
-
-/// The operations that touch memory in the generated code: the call as written, its memory
-/// ranges and the length of a range without a length argument.
-const MEMORY_OPERATIONS: &[(&str, &[Range], usize)] = &[
-    ("mstore8(", &[(0, None)], 1),
-    ("mstore(", &[(0, None)], 32),
-    ("mload(", &[(0, None)], 32),
-    ("keccak256(", &[(0, Some(1))], 0),
-    ("staticcall(", &[(2, Some(3)), (4, Some(5))], 0),
-];
-
-/// The end of the memory `statement` touches: every `mstore`, `mstore8`, `mload`,
-/// `keccak256` and precompile `staticcall` at a literal address from `0x80` on. Any other
-/// address (not a literal, or below `0x80`) is an error: the split would not pass it on.
-fn memory_extent(statement: &str) -> Result<usize, SolidityError> {
-    let mut end = 0;
-    for &(operation, ranges, fixed) in MEMORY_OPERATIONS {
-        let bad = || SolidityError::UnexpectedGeneratorOutput { marker: operation };
-        for (at, _) in statement.match_indices(operation) {
-            // Skip identifiers that merely end in the operation's name.
-            let before = statement[..at].chars().next_back();
-            if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
-                continue;
-            }
-            let args = arguments(&statement[at + operation.len()..]).ok_or_else(bad)?;
-            for (address, length) in ranges.iter().copied() {
-                // Below 0x80 is Solidity's (scratch, free-memory pointer): not passed on.
-                let address = args
-                    .get(address)
-                    .and_then(|a| literal(a))
-                    .filter(|a| *a >= 0x80)
-                    .ok_or_else(bad)?;
-                let length = match length {
-                    Some(i) => args.get(i).and_then(|a| literal(a)).ok_or_else(bad)?,
-                    None => fixed,
-                };
-                end = end.max(address + length);
-            }
-        }
-    }
-    Ok(end)
-}
-
-/// The comma-separated top-level arguments of a call whose `(` precedes `rest`.
-fn arguments(rest: &str) -> Option<Vec<&str>> {
-    let mut args = Vec::new();
-    let (mut depth, mut start) = (0usize, 0usize);
-    for (i, c) in rest.char_indices() {
-        match c {
-            '(' => depth += 1,
-            ')' if depth == 0 => {
-                args.push(rest[start..i].trim());
-                return Some(args);
-            }
-            ')' => depth -= 1,
-            ',' if depth == 0 => {
-                args.push(rest[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-/// A hexadecimal (`0x…`) or decimal literal that fits a `usize`.
-fn literal(text: &str) -> Option<usize> {
-    match text.strip_prefix("0x") {
-        Some(hex) => usize::from_str_radix(hex, 16).ok(),
-        None => text.parse().ok(),
-    }
-}
-
 /// One part's source: `incoming` is the memory length it receives (none for the entry
 /// part), `next` the next part's name and the memory length it is passed.
 fn part_source(
@@ -412,27 +347,6 @@ contract {name} {{{wiring}
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn memory_extent_reads_literal_addresses() {
-        assert_eq!(
-            memory_extent("mstore(0x100, mload(0xa0))").ok(),
-            Some(0x120)
-        );
-        assert_eq!(memory_extent("mstore8(352, 1)").ok(), Some(353));
-        assert_eq!(
-            memory_extent("mstore(0x100, keccak256(0x80, 640))").ok(),
-            Some(0x80 + 640)
-        );
-        assert_eq!(
-            memory_extent("success := and(eq(staticcall(gas(), 0x8, 0xb1a0, 0x180, 0xb1a0, 0x20), 1), success)")
-                .ok(),
-            Some(0xb1a0 + 0x180)
-        );
-        assert!(memory_extent("mstore(p, 1)").is_err());
-        assert!(memory_extent("mstore(0x40, 1)").is_err());
-        assert!(memory_extent("mload(0x20").is_err());
-    }
 
     #[test]
     fn statements_split_where_no_block_is_open() {

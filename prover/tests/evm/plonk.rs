@@ -18,7 +18,8 @@ use bulwark_prover::plonk::{
     plonk_verify,
 };
 use bulwark_prover::solidity::{
-    SolidityError, plonk_calldata, plonk_verifier, plonk_verifier_in_parts, plonk_verifier_shape,
+    PlonkVerifierLayout, SolidityError, plonk_calldata, plonk_verifier, plonk_verifier_shape,
+    plonk_verifier_with,
 };
 use bulwark_prover::{Fr, ProverError};
 use rand::SeedableRng;
@@ -130,8 +131,19 @@ pub fn case<
 /// A chain that enforces EIP-170 with `case`'s verifier deployed; the parts' addresses in
 /// call order (the entry part first).
 pub fn deploy(case: &PlonkCase) -> (Evm, Vec<Address>) {
-    let verifier = plonk_verifier(&case.params, &case.vk, case.public_inputs.len(), case.name)
-        .expect("generate");
+    deploy_with(case, PlonkVerifierLayout::default())
+}
+
+/// [`deploy`] with the verifier laid out as `layout` says.
+pub fn deploy_with(case: &PlonkCase, layout: PlonkVerifierLayout) -> (Evm, Vec<Address>) {
+    let verifier = plonk_verifier_with(
+        &case.params,
+        &case.vk,
+        case.public_inputs.len(),
+        case.name,
+        layout,
+    )
+    .expect("generate");
     let mut evm = Evm::new();
     let parts = deploy_plonk(&mut evm, verifier.parts());
     (evm, parts)
@@ -223,8 +235,17 @@ fn the_unsplit_verifier_does_not_deploy_under_eip170() {
     }
     for case in cases() {
         let n = case.public_inputs.len();
-        let single =
-            plonk_verifier_in_parts(&case.params, &case.vk, n, case.name, 1).expect("generate");
+        let single = plonk_verifier_with(
+            &case.params,
+            &case.vk,
+            n,
+            case.name,
+            PlonkVerifierLayout {
+                parts: Some(1),
+                ..PlonkVerifierLayout::default()
+            },
+        )
+        .expect("generate");
         assert_eq!(single.parts().len(), 1);
         let code = compile_without_yul_optimizer(single.parts())
             .remove(case.name)
@@ -255,7 +276,16 @@ fn the_unsplit_verifier_does_not_deploy_under_eip170() {
         );
         // Too many parts for its statements is a typed error.
         assert!(matches!(
-            plonk_verifier_in_parts(&case.params, &case.vk, n, "V", 100_000),
+            plonk_verifier_with(
+                &case.params,
+                &case.vk,
+                n,
+                "V",
+                PlonkVerifierLayout {
+                    parts: Some(100_000),
+                    ..PlonkVerifierLayout::default()
+                }
+            ),
             Err(SolidityError::PlonkParts { .. })
         ));
     }
@@ -264,6 +294,41 @@ fn the_unsplit_verifier_does_not_deploy_under_eip170() {
 /// Later parts trust only their calldata and keep no state: calling one directly (with
 /// garbage or with a made-up memory) changes nothing for the entry part, and an entry part
 /// wired to a contract that succeeds without the parts' success word accepts nothing.
+/// What compacting the memory saves: every verifier (the rollup's too) with and without
+/// it, the same proof, in one run; both accept it, the compacted one for less gas.
+/// `CI=true cargo test -p bulwark-prover --test evm memory_compaction -- --nocapture`
+#[test]
+fn memory_compaction_saves_gas() {
+    if !js_available() {
+        return;
+    }
+    for case in cases().iter().chain([crate::plonk_rollup::rollup_case()]) {
+        let mut gas = Vec::new();
+        for compact_memory in [false, true] {
+            let layout = PlonkVerifierLayout {
+                compact_memory,
+                ..PlonkVerifierLayout::default()
+            };
+            let (mut evm, parts) = deploy_with(case, layout);
+            let out = verify_call(&mut evm, parts[0], &case.public_inputs, &case.proof);
+            assert!(
+                out.success,
+                "{} (compact {compact_memory}): {out:?}",
+                case.name
+            );
+            gas.push((out.gas_used, part_sizes(&evm, case.name, &parts)));
+        }
+        let ((before, before_sizes), (after, after_sizes)) = (&gas[0], &gas[1]);
+        eprintln!(
+            "{}: memory as generated {before} gas ({before_sizes}), compacted {after} gas \
+             ({after_sizes}): {:.4}x",
+            case.name,
+            *before as f64 / *after as f64
+        );
+        assert!(after < before, "{}: compaction saved nothing", case.name);
+    }
+}
+
 #[test]
 fn later_parts_called_directly_make_nothing_accepted() {
     if !js_available() {
