@@ -9,9 +9,10 @@
 //!
 //! 1. **Accesses.** The statements are straight-line code (a statement with `if`, `for`,
 //!    `switch` or a function is an error), and every memory access is at a literal address
-//!    (anything else is an error): `mstore`, `mstore8`, `mload`, a `keccak256` input and a precompile
-//!    `staticcall`'s input and output. Within a line, the line's reads come before its one
-//!    write (more than one write on a line is refused).
+//!    (anything else is an error): `mstore`, `mstore8`, `mload`, a `keccak256` input and a
+//!    precompile `staticcall`'s input and output (any other operation on memory, such as
+//!    `return`, `mcopy` or `msize`, is an error). Time is counted in lines: a line's reads
+//!    count before its one write (two writes on a line are refused).
 //! 2. **Blocks.** The words of one range (a hash input, a precompile's input or output) must
 //!    stay adjacent, so overlapping ranges join into one block that moves as a whole; any
 //!    other word is a block of its own.
@@ -19,7 +20,8 @@
 //!    with a word whose first touch reads it (it reads as zero: a hash over a byte `mstore8`
 //!    wrote into an untouched word) only goes to words no block has used before.
 //! 4. **Placement.** In order of first line, each block takes the lowest addresses from `0x80`
-//!    that no block live on an earlier-or-same line holds; blocks never share a line.
+//!    that no block still live on its first line holds: two blocks at one address never share
+//!    a line, so the order of operations within a line cannot matter.
 //! 5. **Check.** For every read, the line that last wrote each of its words must be the same
 //!    before and after (or none: zero memory). Any difference is an error, never a contract.
 
@@ -95,6 +97,12 @@ fn unsupported(reason: impl Into<String>) -> SolidityError {
 /// a literal from `0x80` on, a length that is not a literal, or a multi-word range that does
 /// not start on a word.
 fn accesses(statement: &str) -> Result<Vec<Access>, SolidityError> {
+    if let Some(operation) = other_memory_operation(statement) {
+        return Err(unsupported(format!(
+            "`{operation}` (memory it touches is not tracked) in `{}`",
+            statement.lines().next().unwrap_or_default()
+        )));
+    }
     let mut found = Vec::new();
     for &(operation, ranges, fixed) in MEMORY_OPERATIONS {
         let bad = |what: &str| {
@@ -142,6 +150,37 @@ fn accesses(statement: &str) -> Result<Vec<Access>, SolidityError> {
     }
     found.sort_by_key(|a| a.text.start);
     Ok(found)
+}
+
+/// The first call in `statement` of an EVM operation that touches memory other than those of
+/// [`MEMORY_OPERATIONS`] (or, like `msize`, depends on its extent).
+fn other_memory_operation(statement: &str) -> Option<&str> {
+    const OTHERS: [&str; 18] = [
+        "calldatacopy",
+        "codecopy",
+        "extcodecopy",
+        "returndatacopy",
+        "mcopy",
+        "return",
+        "revert",
+        "log0",
+        "log1",
+        "log2",
+        "log3",
+        "log4",
+        "call",
+        "callcode",
+        "delegatecall",
+        "create",
+        "create2",
+        "msize",
+    ];
+    statement.match_indices('(').find_map(|(at, _)| {
+        let name = statement[..at]
+            .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .next()?;
+        OTHERS.contains(&name).then_some(name)
+    })
 }
 
 /// The end of the memory `statement` touches (at least `0x80`); an error as [`accesses`].
@@ -468,6 +507,12 @@ mod tests {
         ));
         assert!(code(&["mstore(add(0x80, 1), 2)"]).is_err());
         assert!(code(&["if success { mstore(0x80, 1) }"]).is_err());
+        assert!(code(&["mstore(0x80, 1)\nreturn(0x80, 0x20)"]).is_err());
+        assert!(code(&["mcopy(0xa0, 0x80, 0x20)"]).is_err());
+        assert!(code(&["mstore(0x80, msize())"]).is_err());
+        // `staticcall` is tracked, `call` is not; a name ending in `call` is neither.
+        assert!(code(&["pop(call(gas(), 1, 0, 0x80, 0x20, 0x80, 0x20))"]).is_err());
+        assert!(code(&["mstore(0x80, mycall(1))"]).is_ok());
         assert!(code(&["for { } 1 { } { mstore(0x80, 1) }"]).is_err());
         // A name that merely contains a keyword is fine.
         assert!(code(&["{\nlet iffy := 1\nmstore(0x80, iffy)\n}"]).is_ok());
