@@ -233,8 +233,10 @@ fn literal(text: &str) -> Option<usize> {
 struct Block {
     /// Its words before compaction.
     words: Range<usize>,
-    /// The first and last line touching it.
-    lines: Range<usize>,
+    /// The first line touching it.
+    first_line: usize,
+    /// The line after the last line touching it.
+    end_line: usize,
     /// Whether it must go to words no block used before.
     fresh: bool,
     /// Its first word after compaction.
@@ -287,7 +289,8 @@ pub(super) fn compact(statements: &[String]) -> Result<Vec<String>, SolidityErro
             }
             _ => blocks.push(Block {
                 words: range,
-                lines: usize::MAX..0,
+                first_line: usize::MAX,
+                end_line: 0,
                 fresh: false,
                 to: 0,
             }),
@@ -304,8 +307,8 @@ pub(super) fn compact(statements: &[String]) -> Result<Vec<String>, SolidityErro
         for a in reads.iter().chain(&writes) {
             for word in a.words() {
                 let b = block_of(word);
-                blocks[b].lines.start = blocks[b].lines.start.min(a.line);
-                blocks[b].lines.end = blocks[b].lines.end.max(a.line + 1);
+                blocks[b].first_line = blocks[b].first_line.min(a.line);
+                blocks[b].end_line = blocks[b].end_line.max(a.line + 1);
                 if a.usage != Use::Write && !written.contains(&word) {
                     blocks[b].fresh = true;
                 }
@@ -318,12 +321,12 @@ pub(super) fn compact(statements: &[String]) -> Result<Vec<String>, SolidityErro
 
     // 4. Placement, in order of first line.
     let mut order: Vec<usize> = (0..blocks.len()).collect();
-    order.sort_by_key(|&b| blocks[b].lines.start);
+    order.sort_by_key(|&b| blocks[b].first_line);
     let mut live: Vec<usize> = Vec::new();
     let mut high = MEMORY_START / 32;
     for b in order {
-        let (start, size) = (blocks[b].lines.start, blocks[b].words.len());
-        live.retain(|&l| blocks[l].lines.end > start);
+        let (start, size) = (blocks[b].first_line, blocks[b].words.len());
+        live.retain(|&l| blocks[l].end_line > start);
         let to = if blocks[b].fresh {
             high
         } else {
