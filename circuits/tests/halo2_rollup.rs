@@ -2,11 +2,13 @@
 //! with the R1CS circuit's public inputs, and every mutant of the rollup soundness suite
 //! (the same list the R1CS suite iterates) is rejected.
 
+mod mock_reference;
 mod rollup_support;
 
 use bulwark_circuits::halo2::halo2_proofs::dev::MockProver;
 use bulwark_circuits::halo2::{RollupBatchCircuit, fitting_k, rows_needed, to_halo2_vec};
 use bulwark_circuits::rollup::{BatchWitness, RollupCircuit};
+use mock_reference::Reference;
 use rollup_support::*;
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -42,13 +44,40 @@ fn honest_batch_satisfies_with_the_r1cs_public_inputs() -> TestResult {
     Ok(())
 }
 
+/// The honest batch, checked in full by `MockProver`, as the reference for its mutants.
+fn reference() -> Result<Reference, Box<dyn std::error::Error>> {
+    let c = circuit(honest())?;
+    Reference::honest(fitting_k(&c)?, &c, vec![c.public_inputs()])
+}
+
 #[test]
 fn every_soundness_mutant_is_rejected() -> TestResult {
-    let k = fitting_k(&circuit(honest())?)?;
+    let reference = reference()?;
     let mutants = all_mutants();
     assert!(mutants.len() > 100, "only {} mutants", mutants.len());
     for (name, w) in mutants {
-        assert!(!accepts(k, w)?, "halo2 accepts the mutant: {name}");
+        let c = circuit(w)?;
+        let accepted = reference.accepts(&c, vec![c.public_inputs()]);
+        assert!(!accepted, "halo2 accepts the mutant: {name}");
+    }
+    Ok(())
+}
+
+/// Every 20th mutant: the check on the rows a mutation can reach reports exactly the
+/// failures of `MockProver`'s full `verify`.
+#[test]
+fn reachable_rows_report_what_the_full_check_reports() -> TestResult {
+    let reference = reference()?;
+    let k = fitting_k(&circuit(honest())?)?;
+    for (name, w) in all_mutants().into_iter().step_by(20) {
+        let c = circuit(w)?;
+        let full = MockProver::run(k, &c, vec![c.public_inputs()]).map(|p| p.verify());
+        let fast = reference.verify(&c, vec![c.public_inputs()]);
+        assert_eq!(format!("{fast:?}"), format!("{full:?}"), "mutant {name}");
+        assert!(
+            !matches!(full, Ok(Ok(()))),
+            "halo2 accepts the mutant: {name}"
+        );
     }
     Ok(())
 }
