@@ -603,6 +603,8 @@ fn range_check_by_bytes_rejects_each_tampered_row() -> TestResult {
     Ok(())
 }
 
+/// `cargo test -p bulwark-circuits --test halo2_chips rows_by -- --nocapture` prints the rows
+/// of 64- and 252-bit checks (and 8, 13) by bits and by bytes.
 #[test]
 fn range_check_rows_by_bits_and_by_bytes() -> TestResult {
     // One check of 2^n − 1, then 32 of them: the witness row, then per check the start and
@@ -630,7 +632,7 @@ fn range_check_rows_by_bits_and_by_bytes() -> TestResult {
                 (1 + count * (byte_steps + 1)).max(256),
                 "{bits} bits by bytes"
             );
-            println!(
+            eprintln!(
                 "{count} range check(s) of {bits} bits: {by_bits} rows by bits, {by_bytes} by bytes \
                  ({} per check against {})",
                 byte_steps + 1,
