@@ -957,3 +957,21 @@ fn every_chip_proves_and_verifies_with_kzg() -> TestResult {
     }
     Ok(())
 }
+
+#[test]
+fn range_check_by_bytes_proves_and_verifies_with_kzg() {
+    // Every step of 2^64 − 1 at its bound: 64 bits are eight byte steps, the table's last
+    // entry each time; the table is filled once for two checks.
+    let x = fp(u64::MAX);
+    let circuit = TestCircuit {
+        case: Case::RangeRepeated {
+            x,
+            bits: 64,
+            count: 2,
+        },
+        widths: vec![3],
+        options: bytes(false),
+        public: 0,
+    };
+    assert_eq!(proves(circuit, &[]), Ok(true));
+}
