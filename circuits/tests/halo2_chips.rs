@@ -8,7 +8,8 @@ use bulwark_circuits::halo2::halo2_proofs::dev::MockProver;
 use bulwark_circuits::halo2::halo2_proofs::halo2curves::ff::Field as _;
 use bulwark_circuits::halo2::halo2_proofs::plonk::{Circuit, ConstraintSystem, Error};
 use bulwark_circuits::halo2::{
-    Fp, Gadgets, PoseidonTrace, RangeTrace, Var, from_halo2, poseidon_trace, range_trace, to_halo2,
+    Fp, GadgetOptions, Gadgets, PoseidonTrace, RangeSteps, RangeTrace, Var, from_halo2,
+    poseidon_trace, range_trace, rows_needed, to_halo2,
 };
 use bulwark_circuits::merkle::{MerkleTree, QuadTree};
 use bulwark_circuits::poseidon;
@@ -32,6 +33,9 @@ enum Case {
         bits: usize,
         trace: Option<RangeTrace>,
     },
+    /// `count` range checks of `x < 2^bits`; exposes nothing (sizes the chip, see
+    /// [`rows_needed`]).
+    RangeRepeated { x: Fp, bits: usize, count: usize },
     /// `swap(bit, x, y)`, optionally with given outputs; exposes `l, r`.
     Swap {
         inputs: [Fp; 3],
@@ -64,8 +68,8 @@ enum Case {
 struct TestCircuit {
     case: Case,
     widths: Vec<usize>,
-    /// Configured with the curve ([`Gadgets::configure_with_curve`]).
-    curve: bool,
+    /// The curve and the range checks' steps ([`Gadgets::configure_with`]).
+    options: GadgetOptions,
     /// The public inputs the test passes: the rows [`Gadgets::load`] reserves.
     public: usize,
 }
@@ -77,25 +81,21 @@ fn known(values: &[Fp]) -> Vec<Value<Fp>> {
 impl Circuit<Fp> for TestCircuit {
     type Config = Gadgets;
     type FloorPlanner = SimpleFloorPlanner;
-    type Params = (Vec<usize>, bool);
+    type Params = (Vec<usize>, GadgetOptions);
 
     fn without_witnesses(&self) -> Self {
         self.clone()
     }
 
-    fn params(&self) -> (Vec<usize>, bool) {
-        (self.widths.clone(), self.curve)
+    fn params(&self) -> (Vec<usize>, GadgetOptions) {
+        (self.widths.clone(), self.options)
     }
 
     fn configure_with_params(
         meta: &mut ConstraintSystem<Fp>,
-        (widths, curve): (Vec<usize>, bool),
+        (widths, options): (Vec<usize>, GadgetOptions),
     ) -> Gadgets {
-        if curve {
-            Gadgets::configure_with_curve(meta, &widths)
-        } else {
-            Gadgets::configure(meta, &widths)
-        }
+        Gadgets::configure_with(meta, &widths, options)
     }
 
     fn configure(meta: &mut ConstraintSystem<Fp>) -> Gadgets {
@@ -119,6 +119,13 @@ impl Circuit<Fp> for TestCircuit {
                 match trace {
                     Some(t) => g.range_check_with_trace(l, &x, *bits, Value::known(t.clone()))?,
                     None => g.range_check(l, &x, *bits)?,
+                }
+                vec![]
+            }
+            Case::RangeRepeated { x, bits, count } => {
+                let x = g.witness(l, &known(&[*x]))?[0];
+                for _ in 0..*count {
+                    g.range_check(l, &x, *bits)?;
                 }
                 vec![]
             }
@@ -203,12 +210,26 @@ fn mock(case: Case, widths: &[usize], public: &[Fp]) -> Result<(), Vec<String>> 
     mock_on(false, case, widths, public)
 }
 
-/// [`mock`] on the narrow layout (`curve` false) or the curve's wide one.
+/// [`mock`] without the curve (`curve` false) or with it.
 fn mock_on(curve: bool, case: Case, widths: &[usize], public: &[Fp]) -> Result<(), Vec<String>> {
+    let options = GadgetOptions {
+        curve,
+        ..GadgetOptions::default()
+    };
+    mock_with(options, case, widths, public)
+}
+
+/// [`mock`] configured with `options`.
+fn mock_with(
+    options: GadgetOptions,
+    case: Case,
+    widths: &[usize],
+    public: &[Fp],
+) -> Result<(), Vec<String>> {
     let circuit = TestCircuit {
         case,
         widths: widths.to_vec(),
-        curve,
+        options,
         public: public.len(),
     };
     let prover = MockProver::run(K, &circuit, vec![public.to_vec()])
@@ -406,48 +427,219 @@ fn range_check_rejects_each_tampered_row() -> TestResult {
         bits,
         trace: Some(trace),
     };
-    // 6 = 0b110 in 3 bits: the running sums 1, 3, 6.
+    // 6 = 0b110 in 3 bits: the start 0, then the running sums 1, 3, 6.
     assert_eq!(
-        range_trace(fp(6), RangeBits::new(3)?),
-        vec![fp(1), fp(3), fp(6)]
+        range_trace(fp(6), RangeBits::new(3)?, RangeSteps::Bits),
+        vec![fp(0), fp(1), fp(3), fp(6)]
     );
     assert_eq!(
-        mock(case(6, 3, vec![fp(1), fp(3), fp(6)]), &[3], &[]),
+        mock(case(6, 3, vec![fp(0), fp(1), fp(3), fp(6)]), &[3], &[]),
         Ok(())
     );
     // A step that appends 2, not a bit (the last sum is still x).
     assert_rejected(
-        mock(case(6, 3, vec![fp(1), fp(2), fp(6)]), &[3], &[]),
+        mock(case(6, 3, vec![fp(0), fp(1), fp(2), fp(6)]), &[3], &[]),
         "range bit",
         "step",
     );
     // A first sum that is not a bit: 8 = 2·2² in 2 bits.
     assert_rejected(
-        mock(case(8, 2, vec![fp(2), fp(8)]), &[3], &[]),
+        mock(case(8, 2, vec![fp(0), fp(2), fp(8)]), &[3], &[]),
         "range bit",
         "first",
+    );
+    // 14 = 1·2³ + 0b110 in 3 bits from the start 1: every step a bit, only the start wrong.
+    assert_rejected(
+        mock(case(14, 3, vec![fp(1), fp(3), fp(7), fp(14)]), &[3], &[]),
+        "zero",
+        "start",
     );
     // p − 1 in 2 bits: the last step would append p − 3.
     let wrapped = -fp(1);
     let case_wrapped = Case::Range {
         x: wrapped,
         bits: 2,
-        trace: Some(vec![fp(1), wrapped]),
+        trace: Some(vec![fp(0), fp(1), wrapped]),
     };
     assert_rejected(mock(case_wrapped, &[3], &[]), "range bit", "wrap");
     // Honest bits whose sum is not x.
     assert_rejected(
-        mock(case(6, 3, vec![fp(1), fp(3), fp(7)]), &[3], &[]),
+        mock(case(6, 3, vec![fp(0), fp(1), fp(3), fp(7)]), &[3], &[]),
         "Equality constraint not satisfied",
         "sum is x",
     );
     assert_rejected(
-        mock(case(6, 3, vec![fp(1), fp(3)]), &[3], &[]),
+        mock(case(6, 3, vec![fp(1), fp(3), fp(6)]), &[3], &[]),
         "synthesis",
         "short trace",
     );
     assert_rejected(range(fp(1), 0), "synthesis", "zero bits");
     assert_rejected(range(fp(1), 253), "synthesis", "253 bits");
+    Ok(())
+}
+
+// ------------------------------------------------------------ range checks by byte lookups
+
+/// Byte steps, without the curve (`curve` false) or with it.
+fn bytes(curve: bool) -> GadgetOptions {
+    GadgetOptions {
+        curve,
+        range: RangeSteps::Bytes,
+    }
+}
+
+/// `x < 2^bits` in byte steps, from `trace` if given.
+fn range_by_bytes(
+    curve: bool,
+    x: Fp,
+    bits: usize,
+    trace: Option<RangeTrace>,
+) -> Result<(), Vec<String>> {
+    mock_with(bytes(curve), Case::Range { x, bits, trace }, &[3], &[])
+}
+
+#[test]
+fn range_check_by_bytes_accepts_exactly_the_values_below_the_bound() {
+    // Widths with no top bits, only top bits, both, and the largest; the curve's
+    // configuration only where it adds nothing new to check but the combination.
+    for (curve, widths) in [
+        (false, &[1, 7, 8, 9, 13, 16, 63, 64, 65, 96, 252][..]),
+        (true, &[13, 64][..]),
+    ] {
+        for &bits in widths {
+            let bound = Fp::from(2u64).pow_vartime([bits as u64]);
+            for x in [fp(0), fp(1), bound - fp(1)] {
+                assert_eq!(
+                    range_by_bytes(curve, x, bits, None),
+                    Ok(()),
+                    "curve {curve}: {x:?} < 2^{bits}"
+                );
+            }
+            // The honest rows of 2^n are its low n bits, all zero: the last sum is not x.
+            assert_rejected(
+                range_by_bytes(curve, bound, bits, None),
+                "Equality constraint not satisfied",
+                &format!("curve {curve}: 2^{bits}"),
+            );
+            assert!(
+                range_by_bytes(curve, -fp(1), bits, None).is_err(),
+                "curve {curve}: p - 1 accepted at {bits}"
+            );
+        }
+    }
+}
+
+#[test]
+fn range_check_by_bytes_rejects_each_tampered_row() -> TestResult {
+    let tampered = |x: Fp, bits: usize, trace: Vec<Fp>| range_by_bytes(false, x, bits, Some(trace));
+    // 0x1_2345 in 17 bits: the start, one bit step (1), then the bytes 0x23 and 0x45.
+    let x = fp(0x1_2345);
+    let honest = vec![fp(0), fp(1), fp(0x123), x];
+    assert_eq!(
+        range_trace(x, RangeBits::new(17)?, RangeSteps::Bytes),
+        honest
+    );
+    assert_eq!(tampered(x, 17, honest), Ok(()));
+    // 0x1_0045: the bit step lowered to 0 and the byte after it appending 256 (its byte 0
+    // plus the lost bit), so the last sum is still x.
+    let x = fp(0x1_0045);
+    assert_eq!(tampered(x, 17, vec![fp(0), fp(1), fp(0x100), x]), Ok(()));
+    assert_rejected(
+        tampered(x, 17, vec![fp(0), fp(0), fp(0x100), x]),
+        "range byte",
+        "byte step 256",
+    );
+    // 2^16 in 16 bits as the "bytes" 256 and 0.
+    let bound = fp(1 << 16);
+    assert_rejected(
+        tampered(bound, 16, vec![fp(0), fp(256), bound]),
+        "range byte",
+        "2^16 as bytes 256, 0",
+    );
+    // 0x1_2345 with the middle sum raised by 1: its step appends 0x24, the last one
+    // 0x45 − 256, a field element near p.
+    let x = fp(0x1_2345);
+    assert_rejected(
+        tampered(x, 17, vec![fp(0), fp(1), fp(0x124), x]),
+        "range byte",
+        "negative byte step",
+    );
+    // p − 1 in 8 bits: one byte step appending p − 1.
+    assert_rejected(
+        tampered(-fp(1), 8, vec![fp(0), -fp(1)]),
+        "range byte",
+        "wrap",
+    );
+    // 2^16 + 5 in 16 bits from the start 1: both byte steps in the table (0 and 5), only
+    // the start wrong.
+    let over = fp((1 << 16) + 5);
+    assert_rejected(
+        tampered(over, 16, vec![fp(1), fp(256), over]),
+        "zero",
+        "start",
+    );
+    // The top bit steps are still the bit gate: 0x200 in 9 bits with the top step 2.
+    assert_rejected(
+        tampered(fp(0x200), 9, vec![fp(0), fp(2), fp(0x200)]),
+        "range bit",
+        "top bit step 2",
+    );
+    // Honest steps whose last sum is not x; a trace of the bit layout's length.
+    assert_rejected(
+        tampered(x, 17, vec![fp(0), fp(1), fp(0x123), x + fp(1)]),
+        "Equality constraint not satisfied",
+        "sum is x",
+    );
+    assert_rejected(
+        tampered(fp(6), 9, vec![fp(0); 10]),
+        "synthesis",
+        "bit-layout trace",
+    );
+    assert_rejected(
+        range_by_bytes(false, fp(1), 253, None),
+        "synthesis",
+        "253 bits",
+    );
+    Ok(())
+}
+
+/// `cargo test -p bulwark-circuits --test halo2_chips rows_by -- --nocapture` prints the rows
+/// of 64- and 252-bit checks (and 8, 13) by bits and by bytes.
+#[test]
+fn range_check_rows_by_bits_and_by_bytes() -> TestResult {
+    // One check of 2^n − 1, then 32 of them: the witness row, then per check the start and
+    // a row per step; with bytes, the 256-row table alongside.
+    for bits in [8, 13, 64, 252] {
+        let x = Fp::from(2u64).pow_vartime([bits as u64]) - fp(1);
+        for count in [1, 32] {
+            let rows = |range| {
+                let circuit = TestCircuit {
+                    case: Case::RangeRepeated { x, bits, count },
+                    widths: vec![3],
+                    options: GadgetOptions {
+                        curve: false,
+                        range,
+                    },
+                    public: 0,
+                };
+                rows_needed(&circuit)
+            };
+            let (by_bits, by_bytes) = (rows(RangeSteps::Bits)?, rows(RangeSteps::Bytes)?);
+            let byte_steps = bits / 8 + bits % 8;
+            assert_eq!(by_bits, 1 + count * (bits + 1), "{bits} bits by bits");
+            assert_eq!(
+                by_bytes,
+                (1 + count * (byte_steps + 1)).max(256),
+                "{bits} bits by bytes"
+            );
+            eprintln!(
+                "{count} range check(s) of {bits} bits: {by_bits} rows by bits, {by_bytes} by bytes \
+                 ({} per check against {})",
+                byte_steps + 1,
+                bits + 1
+            );
+        }
+    }
     Ok(())
 }
 
@@ -749,7 +941,7 @@ fn every_chip_proves_and_verifies_with_kzg() -> TestResult {
         let circuit = |case| TestCircuit {
             case,
             widths: vec![3],
-            curve: false,
+            options: GadgetOptions::default(),
             public: public.len(),
         };
         assert_eq!(proves(circuit(case.clone()), &public), Ok(true), "{name}");
@@ -764,4 +956,22 @@ fn every_chip_proves_and_verifies_with_kzg() -> TestResult {
         }
     }
     Ok(())
+}
+
+#[test]
+fn range_check_by_bytes_proves_and_verifies_with_kzg() {
+    // Every step of 2^64 − 1 at its bound: 64 bits are eight byte steps, the table's last
+    // entry each time; the table is filled once for two checks.
+    let x = fp(u64::MAX);
+    let circuit = TestCircuit {
+        case: Case::RangeRepeated {
+            x,
+            bits: 64,
+            count: 2,
+        },
+        widths: vec![3],
+        options: bytes(false),
+        public: 0,
+    };
+    assert_eq!(proves(circuit, &[]), Ok(true));
 }

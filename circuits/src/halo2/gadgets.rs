@@ -11,6 +11,7 @@ use super::Fp;
 use super::arith::ArithConfig;
 use super::curve::CurveConfig;
 use super::poseidon::PoseidonConfig;
+use super::range::{RangeConfig, RangeSteps};
 
 /// The advice (and coefficient) columns of every circuit: every chip lays its
 /// cells out over them row after row and reads them back with rotations, which costs the
@@ -122,6 +123,18 @@ pub struct Var {
     pub value: Value<Fp>,
 }
 
+/// The optional parts of a [`Gadgets`] configuration ([`Gadgets::configure_with`]); the
+/// default is [`Gadgets::configure`]'s.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct GadgetOptions {
+    /// The Baby Jubjub gates and the width-6 Poseidon of the EdDSA challenge
+    /// ([`Gadgets::configure_with_curve`]).
+    pub curve: bool,
+    /// How [`Gadgets::range_check`] steps: bits (every shipped circuit) or bytes through a
+    /// lookup table, fewer rows for a costlier verifier (see [`RangeSteps`]).
+    pub range: RangeSteps,
+}
+
 /// The columns and gates of every chip; one per circuit, built by [`Gadgets::configure`].
 #[derive(Debug, Clone)]
 pub struct Gadgets {
@@ -134,8 +147,8 @@ pub struct Gadgets {
     /// first sum.
     pub(super) zero: Selector,
     pub(super) arith: ArithConfig,
-    /// The range check's bit step (see [`super::range`]).
-    pub(super) range: Selector,
+    /// The range check's bit step and, if configured, byte lookup (see [`super::range`]).
+    pub(super) range: RangeConfig,
     /// `(bit, x, y, l, r)` on one row: `(l, r) = bit ? (y, x) : (x, y)`.
     pub(super) swap: Selector,
     /// Two rows: `(low, high, node, s0, s1, s2)` then the four children.
@@ -154,21 +167,31 @@ impl Gadgets {
     /// and widths outside `2..=17` (no circomlib Poseidon has them) are ignored; hashing at a
     /// width that was not configured is an [`Error::Synthesis`].
     pub fn configure(meta: &mut ConstraintSystem<Fp>, widths: &[usize]) -> Self {
-        Self::configure_inner(meta, widths, false)
+        Self::configure_with(meta, widths, GadgetOptions::default())
     }
 
     /// [`Self::configure`] plus the Baby Jubjub gates and the width-6 Poseidon of the EdDSA
     /// challenge, for [`Gadgets::verify_eddsa`].
     pub fn configure_with_curve(meta: &mut ConstraintSystem<Fp>, widths: &[usize]) -> Self {
-        let mut widths = widths.to_vec();
-        widths.push(6);
-        Self::configure_inner(meta, &widths, true)
+        let curve = GadgetOptions {
+            curve: true,
+            ..GadgetOptions::default()
+        };
+        Self::configure_with(meta, widths, curve)
     }
 
-    fn configure_inner(meta: &mut ConstraintSystem<Fp>, widths: &[usize], curve: bool) -> Self {
+    /// [`Self::configure`] with the chosen options: the curve as
+    /// [`Self::configure_with_curve`] adds it, and the range checks' steps.
+    pub fn configure_with(
+        meta: &mut ConstraintSystem<Fp>,
+        widths: &[usize],
+        options: GadgetOptions,
+    ) -> Self {
+        let challenge = options.curve.then_some(6);
         let mut widths: Vec<usize> = widths
             .iter()
             .copied()
+            .chain(challenge)
             .filter(|t| (2..=17).contains(t))
             .collect();
         widths.sort_unstable();
@@ -195,18 +218,19 @@ impl Gadgets {
             advice,
             fixed: coefficients,
         };
-        let curve = curve.then(|| CurveConfig::configure(meta, &slots));
+        let curve = options.curve.then(|| CurveConfig::configure(meta, &slots));
         let poseidon = widths
             .iter()
             .map(|&t| PoseidonConfig::configure(meta, t, &slots))
             .collect();
         // halo2 compresses the selectors greedily in creation order, three to a column: the
         // degree-4 gates (curve steps, Poseidon rounds, arithmetic, placement), then the
-        // degree-2 and degree-3 ones (zero, range bit, swap).
+        // degree-2 and degree-3 ones (zero, range bit, swap); the byte lookup's selector, if
+        // any, is complex (its own column).
         let arith = ArithConfig::configure(meta, &slots);
         let quad = super::merkle::configure_quad(meta, &slots);
         let zero = configure_zero(meta, &slots, instance);
-        let range = super::range::configure_range(meta, &slots);
+        let range = RangeConfig::configure(meta, &slots, options.range);
         let swap = super::merkle::configure_swap(meta, &slots);
         Self {
             zero,
@@ -240,6 +264,7 @@ impl Gadgets {
     pub fn load(&self, public_inputs: usize) {
         self.public.set(public_inputs);
         self.next_row.set(public_inputs);
+        self.range.reset();
     }
 
     /// Assigns private witness values to fresh cells (no gate: they are constrained by the

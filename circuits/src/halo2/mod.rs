@@ -21,7 +21,11 @@
 //!   constants column: constants are coefficients), and the compressed selectors: the
 //!   constraint system's degree is raised to 6 (every gate has degree at most 4) so that they
 //!   pack three to a column, at the price of a fifth quotient chunk;
-//! - no lookup argument (range checks are bit running sums);
+//! - no lookup argument: range checks are bit running sums. [`Gadgets::configure_with`] and
+//!   [`RangeSteps::Bytes`] offer byte steps looked up in a table `0..256` instead, for
+//!   circuits whose rows matter more than their verifier's cost (no shipped circuit: the
+//!   lookup adds three proof commitments, a table column and a selector column, while the
+//!   rows it saves cost the verifier nothing);
 //! - one instance column, without equality: the zero gate `slot 0 = instance` exposes public
 //!   input `i` on row `i` ([`Gadgets::load`] reserves those rows) and is `slot 0 = 0` below.
 //!
@@ -32,7 +36,7 @@
 //! | chip | rows | gates |
 //! |---|---|---|
 //! | Poseidon, width `t` | `2t` per full round (the state, then its squares; the next state starts the next round), `t + 1` per partial round, `t` for the output: `(17 + R_P(t))·t + R_P(t)` | a full-round and a partial-round gate per width; round constants in fixed slots `0..t` of each round; the S-box square `sq = x²` witnessed so `x^5 = x·sq²`; the capacity lane under the zero gate |
-//! | range check, `n` bits | `n + 1` | running sums `acc_i` upwards from the last (`x`), then a zero; `acc_i − 2·acc_{i−1} ∈ {0, 1}` with `acc_{i−1}` on the row below |
+//! | range check, `n` bits | `n + 1`; `⌊n / 8⌋ + n mod 8 + 1` with [`RangeSteps::Bytes`] (and the 256-row table) | running sums `acc_i` upwards from the last (`x`), then a zero; `acc_i − 2·acc_{i−1} ∈ {0, 1}` with `acc_{i−1}` on the row below; with bytes, after the top `n mod 8` bits, `acc_i − 256·acc_{i−1}` looked up in `0..256` |
 //! | conditional swap | 5 | `(l, r) = bit ? (y, x) : (x, y)`, `bit` boolean |
 //! | 4-ary placement | 10 | a node's slot among three siblings from two boolean index bits |
 //! | arithmetic (also [`Gadgets::constant`]) | 6 | `q_a·a + q_b·b + q_c·c + q_d·d + q_m·a·b + q_k = 0` with coefficients in the shared fixed slots |
@@ -76,10 +80,10 @@ mod sum_path;
 
 pub use curve::PointCells;
 pub use eddsa::SignatureCells;
-pub use gadgets::{Gadgets, Var};
+pub use gadgets::{GadgetOptions, Gadgets, Var};
 pub use measure::{fitting_k, rows_needed};
 pub use poseidon::{PoseidonTrace, poseidon_trace};
-pub use range::{RangeTrace, range_trace};
+pub use range::{RangeSteps, RangeTrace, range_trace};
 pub use rollup::RollupBatchCircuit;
 pub use solvency::{AssetCount, SolvencyBatchCircuit, SolvencyInclusionCircuit};
 pub use solvency_top::{SolvencyTopCircuit, TopShape};
