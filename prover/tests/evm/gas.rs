@@ -11,11 +11,11 @@ use revm::primitives::Address;
 
 use crate::chain::{Rollup, verify_proof};
 use crate::support::{Evm, calldata_gas, js_available};
-use crate::{params, plonk, plonk_rollup, rollup_key, sample_batch, solvency};
+use crate::{params, plonk, rollup_key, sample_batch, solvency};
 
 /// The gas goal of a PLONK/KZG verification (Summa v1's solvency verifier: 404k): the table
 /// fails when a PLONK verifier costs more.
-pub const PLONK_GAS_GOAL: u64 = 350_000;
+const PLONK_GAS_GOAL: u64 = 350_000;
 
 /// One line of the table.
 struct Row {
@@ -141,7 +141,7 @@ fn gas_table() {
     // PLONK/KZG (SHPLONK, snark-verifier's Yul cut into EIP-170-sized parts, deployed on a
     // chain that enforces the limit): the same statements on halo2.
     let mut plonk_gas = Vec::new();
-    for case in plonk::cases().iter().chain([plonk_rollup::rollup_case()]) {
+    for case in plonk::all_cases() {
         let (mut evm, parts) = plonk::deploy(case);
         let out = plonk::verify_call(&mut evm, parts[0], &case.public_inputs, &case.proof);
         assert!(out.success, "{}: valid proof rejected: {out:?}", case.name);

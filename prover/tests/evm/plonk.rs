@@ -1,6 +1,7 @@
-//! The PLONK/KZG verifier contracts (snark-verifier's Yul, cut into parts) for the halo2
-//! solvency batch, top and inclusion circuits, deployed on a chain that enforces EIP-170 (the
-//! single generated contract does not deploy there): an honest proof is accepted; a mutated
+//! The PLONK/KZG verifier contracts (snark-verifier's Yul, memory compacted, cut into parts)
+//! for the halo2 solvency batch, top and inclusion circuits and the rollup batch circuit,
+//! deployed on a chain that enforces EIP-170 (the single generated contract does not deploy
+//! there): an honest proof is accepted; a mutated
 //! proof byte, a mutated public input, a public input shifted by `r` and a truncated proof are
 //! rejected; a later part called directly, or an entry part wired to a contract that merely
 //! succeeds, makes nothing accepted. `plonk_cost_breakdown` shows where the gas goes.
@@ -128,6 +129,12 @@ pub fn case<
     }
 }
 
+/// The three solvency cases of [`cases`] and the rollup's
+/// ([`crate::plonk_rollup::rollup_case`]).
+pub fn all_cases() -> impl Iterator<Item = &'static PlonkCase> {
+    cases().iter().chain([crate::plonk_rollup::rollup_case()])
+}
+
 /// A chain that enforces EIP-170 with `case`'s verifier deployed; the parts' addresses in
 /// call order (the entry part first).
 pub fn deploy(case: &PlonkCase) -> (Evm, Vec<Address>) {
@@ -205,7 +212,7 @@ fn plonk_verifiers_accept_honest_proofs_and_reject_tampering() {
     if !js_available() {
         return;
     }
-    for case in cases() {
+    for case in all_cases() {
         let (mut evm, parts) = deploy(case);
         eprintln!(
             "{}: {} parts, {} deployed (EIP-170 limit {EIP170_LIMIT} each)",
@@ -233,7 +240,7 @@ fn the_unsplit_verifier_does_not_deploy_under_eip170() {
     if !js_available() {
         return;
     }
-    for case in cases() {
+    for case in all_cases() {
         let n = case.public_inputs.len();
         let single = plonk_verifier_with(
             &case.params,
@@ -302,7 +309,7 @@ fn memory_compaction_saves_gas() {
     if !js_available() {
         return;
     }
-    for case in cases().iter().chain([crate::plonk_rollup::rollup_case()]) {
+    for case in all_cases() {
         let mut gas = Vec::new();
         for compact_memory in [false, true] {
             let layout = PlonkVerifierLayout {
@@ -423,7 +430,7 @@ fn plonk_cost_breakdown() {
     if !js_available() {
         return;
     }
-    for case in cases() {
+    for case in all_cases() {
         let n = case.public_inputs.len();
         let shape = plonk_verifier_shape(&case.params, &case.vk, n).expect("shape");
         // The key: a commitment per fixed column and per permutation column.
