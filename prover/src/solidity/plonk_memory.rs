@@ -262,20 +262,7 @@ pub(super) fn compact(statements: &[String]) -> Result<Vec<String>, SolidityErro
         }
         first_line += statement.matches('\n').count() + 1;
     }
-    all.sort_by_key(|(s, a)| (a.line, *s, a.text.start));
-    let mut writes_per_line: HashMap<usize, usize> = HashMap::new();
-    for (_, a) in &all {
-        if a.usage != Use::Read {
-            let writes = writes_per_line.entry(a.line).or_default();
-            *writes += 1;
-            if *writes > 1 {
-                return Err(unsupported(format!(
-                    "two memory writes on one line (statement line {})",
-                    a.line + 1
-                )));
-            }
-        }
-    }
+    // Statements and their accesses are in text order, so `all` is in line order.
     let accesses: Vec<&Access> = all.iter().map(|(_, a)| a).collect();
 
     // 2. Blocks: overlapping word ranges joined.
@@ -304,6 +291,17 @@ pub(super) fn compact(statements: &[String]) -> Result<Vec<String>, SolidityErro
     for line_accesses in accesses.chunk_by(|a, b| a.line == b.line) {
         let (reads, writes): (Vec<&&Access>, Vec<&&Access>) =
             line_accesses.iter().partition(|a| a.usage != Use::Write);
+        if line_accesses
+            .iter()
+            .filter(|a| a.usage != Use::Read)
+            .count()
+            > 1
+        {
+            return Err(unsupported(format!(
+                "two memory writes on one line (statement line {})",
+                line_accesses[0].line + 1
+            )));
+        }
         for a in reads.iter().chain(&writes) {
             for word in a.words() {
                 let b = block_of(word);
@@ -361,14 +359,12 @@ pub(super) fn compact(statements: &[String]) -> Result<Vec<String>, SolidityErro
             "a read would see a different write after compaction",
         ));
     }
+    let mut edits: Vec<Vec<&Access>> = vec![Vec::new(); statements.len()];
+    for (s, a) in &all {
+        edits[*s].push(a);
+    }
     let mut out = Vec::with_capacity(statements.len());
-    for (s, statement) in statements.iter().enumerate() {
-        let mut edits: Vec<&Access> = all
-            .iter()
-            .filter(|(i, _)| *i == s)
-            .map(|(_, a)| a)
-            .collect();
-        edits.sort_by_key(|a| a.text.start);
+    for (statement, edits) in statements.iter().zip(edits) {
         let mut text = String::with_capacity(statement.len());
         let mut from = 0;
         for a in edits {
